@@ -1,0 +1,78 @@
+"""Typed responses of the Hub API: msgspec Structs decoded straight from bytes.
+
+Attributes are snake_case; the Hub's wire names (``createdAt``, ``pipeline_tag``,
+``model-index``, ``_id``) are written on each field. Unknown keys are ignored,
+absent keys are ``None``, datetimes are timezone-aware, and every Struct has
+``to_dict()``. Fields whose keys are data (``card_data``, ``config``,
+``safetensors.parameters``, parquet maps, Croissant) are plain mappings.
+"""
+
+from ._base import HubStruct, decode_json, decoder_for
+from ._repo_parts import (
+    AuthorData,
+    BaseModelRef,
+    BaseModels,
+    BlobLfsInfo,
+    InferenceProviderMapping,
+    InferenceProviderMappingEntry,
+    OriginSpace,
+    RepoSibling,
+    ResourceGroupRef,
+    SafeTensorsInfo,
+    SpaceDomain,
+    SpaceHardware,
+    SpaceReplicas,
+    SpaceRuntime,
+    SpaceVolume,
+    TransformersInfo,
+)
+from ._repos import (
+    Croissant,
+    DatasetInfo,
+    DatasetTagsByType,
+    GatedValue,
+    ModelInfo,
+    ModelTagsByType,
+    ParquetFiles,
+    ParquetFilesBySplit,
+    ParquetFilesBySubset,
+    RepoInfo,
+    SpaceInfo,
+    TagInfo,
+    TagsByType,
+)
+
+__all__ = [
+    "AuthorData",
+    "BaseModelRef",
+    "BaseModels",
+    "BlobLfsInfo",
+    "Croissant",
+    "DatasetInfo",
+    "DatasetTagsByType",
+    "GatedValue",
+    "HubStruct",
+    "InferenceProviderMapping",
+    "InferenceProviderMappingEntry",
+    "ModelInfo",
+    "ModelTagsByType",
+    "OriginSpace",
+    "ParquetFiles",
+    "ParquetFilesBySplit",
+    "ParquetFilesBySubset",
+    "RepoInfo",
+    "RepoSibling",
+    "ResourceGroupRef",
+    "SafeTensorsInfo",
+    "SpaceDomain",
+    "SpaceHardware",
+    "SpaceInfo",
+    "SpaceReplicas",
+    "SpaceRuntime",
+    "SpaceVolume",
+    "TagInfo",
+    "TagsByType",
+    "TransformersInfo",
+    "decode_json",
+    "decoder_for",
+]
