@@ -94,9 +94,11 @@ class InferenceProviderMapping(HubStruct, kw_only=True, frozen=True):
     """How one Inference Provider serves a model: a value of the info form.
 
     On ``GET /api/models/{id}?expand=inferenceProviderMapping`` the mapping is
-    an object keyed by provider name (recordings
-    ``models/model_info__expand_inferenceProviderMapping__*``); each value has
-    this shape. Optional fields from the official client's ``InferenceProviderMapping``.
+    an object keyed by provider name; each value has this shape.
+
+    Shape: recordings ``models/model_info__expand_inferenceProviderMapping__*``;
+    ``adapter``, ``adapterWeightsPath`` and ``type`` from the official client's
+    ``InferenceProviderMapping``.
     """
 
     #: ``"live"``, ``"staging"``, ``"error"``... (server-controlled).
@@ -117,8 +119,9 @@ class InferenceProviderMappingEntry(InferenceProviderMapping, kw_only=True, froz
     """How one Inference Provider serves a model: an item of the listing form.
 
     Listings (``GET /api/models?expand=inferenceProviderMapping``) send a list
-    whose items carry the provider name themselves. Shape: the official
-    client's ``InferenceProviderMapping`` (which reads both forms).
+    whose items carry the provider name themselves.
+
+    Shape: the official client's ``InferenceProviderMapping`` (which reads both forms).
     """
 
     #: Provider name, e.g. ``"together"``.
