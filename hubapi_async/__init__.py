@@ -1,0 +1,62 @@
+"""hubapi_async: an asyncio-first client for the Hugging Face Hub HTTP API.
+
+>>> async with HubClient() as hub:
+...     async for m in hub.models.list(author="google", limit=5):
+...         print(m.id)
+"""
+
+from ._client import HubClient
+from ._options import RetryPolicy, Timeout
+from ._pagination import Page, Paginator
+from ._transport import Response
+from ._version import __version__
+from .errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DecodeError,
+    DisabledRepoError,
+    EntryNotFoundError,
+    GatedRepoError,
+    HubConnectionError,
+    HubError,
+    HubHTTPError,
+    HubTimeoutError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    RepositoryNotFoundError,
+    RepositoryNotFoundOrPrivateError,
+    RevisionNotFoundError,
+    ServerError,
+)
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DecodeError",
+    "DisabledRepoError",
+    "EntryNotFoundError",
+    "GatedRepoError",
+    "HubClient",
+    "HubConnectionError",
+    "HubError",
+    "HubHTTPError",
+    "HubTimeoutError",
+    "NotFoundError",
+    "Page",
+    "PaginationError",
+    "Paginator",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RepositoryNotFoundError",
+    "RepositoryNotFoundOrPrivateError",
+    "Response",
+    "RetryPolicy",
+    "RevisionNotFoundError",
+    "ServerError",
+    "Timeout",
+    "__version__",
+]

@@ -1,0 +1,409 @@
+"""``HubClient``: the async session users hold, with its endpoint namespaces."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import aiohttp
+import msgspec
+from yarl import URL
+
+from ._options import RetryPolicy, Timeout
+from ._pagination import Paginator
+from ._transport import DEFAULT_MAX_RESPONSE_SIZE, CallOptions, Response, Transport
+from .errors import DecodeError
+
+if TYPE_CHECKING:
+    from ._resources._datasets import Datasets
+    from ._resources._repos import Models, Spaces
+
+__all__ = ["HubClient", "encode_params"]
+
+T = TypeVar("T")
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_UNSET: Any = _Unset()
+
+ParamValue = str | int | float | bool | Sequence[str] | None
+
+
+def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Query parameters as the Hub expects them: lists repeat the key, bools are
+    ``true``/``false``, ``None`` is left out."""
+    out: list[tuple[str, str]] = []
+    if not params:
+        return out
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out.append((key, "true" if value else "false"))
+        elif isinstance(value, str | int | float):
+            out.append((key, str(value)))
+        elif isinstance(value, Sequence):
+            for item in value:
+                if isinstance(item, bool):
+                    out.append((key, "true" if item else "false"))
+                else:
+                    out.append((key, str(item)))
+        else:
+            raise TypeError(f"unsupported query value for {key!r}: {type(value).__name__}")
+    return out
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def _token_file() -> Path:
+    explicit = os.environ.get("HF_TOKEN_PATH")
+    if explicit:
+        return Path(explicit).expanduser()
+    home = os.environ.get("HF_HOME")
+    if home:
+        return Path(home).expanduser() / "token"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(cache).expanduser() / "huggingface" / "token"
+
+
+def _check_token(token: str) -> str:
+    token = token.strip()
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in token):
+        raise ValueError("the token contains whitespace or control characters")
+    return token
+
+
+def resolve_token(token: str | bool | None) -> tuple[str | None, bool]:
+    """(token, explicit): an argument wins, then ``HF_TOKEN``,
+    ``HUGGING_FACE_HUB_TOKEN``, then the token file; ``False`` is anonymous."""
+    if token is False:
+        return None, True
+    if isinstance(token, str):
+        return (_check_token(token) or None), True
+    if token is not None and token is not True:
+        raise TypeError("token must be a string, None or False")
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return _check_token(value), False
+    try:
+        text = _token_file().read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None, False
+    return (_check_token(text) if text else None), False
+
+
+def _endpoint(value: str | None) -> URL:
+    raw = value or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+    try:
+        url = URL(raw.rstrip("/"))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"invalid endpoint {raw!r}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"the endpoint must be an http(s) URL with a host, got {raw!r}")
+    if url.query_string or url.fragment or url.user or url.password:
+        raise ValueError("the endpoint must not carry credentials, a query or a fragment")
+    return url
+
+
+class HubClient:
+    """An async session on the Hugging Face Hub.
+
+    ``async with HubClient() as hub:`` (or ``hub = HubClient()`` then
+    ``await hub.aclose()``). One client serves any number of tasks of one event
+    loop; its endpoint families are namespaces: ``hub.models``, ``hub.datasets``,
+    ``hub.spaces``. See the README for every option.
+    """
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | bool | None = None,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        timeout: Timeout | float | None = None,
+        max_concurrency: int = 64,
+        retry: RetryPolicy | None = None,
+        user_agent: str | None = None,
+        trust_env: bool = True,
+        ssl: Any = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+    ) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise TypeError("max_concurrency must be an int")
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be >= 1")
+        if max_response_size < 1:
+            raise ValueError("max_response_size must be >= 1")
+        if user_agent is not None and any(ord(c) < 0x20 for c in user_agent):
+            raise ValueError("user_agent must not contain control characters")
+        resolved, explicit = resolve_token(token)
+        self._transport = Transport(
+            _endpoint(endpoint),
+            session=session,
+            max_concurrency=max_concurrency,
+            trust_env=trust_env,
+            ssl=ssl,
+            user_agent=user_agent,
+            offline=_env_flag("HF_HUB_OFFLINE"),
+            disable_implicit_token=_env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN"),
+            max_response_size=max_response_size,
+        )
+        self._opts = CallOptions(
+            token=resolved,
+            token_explicit=explicit,
+            timeout=Timeout.coerce(timeout, Timeout()),
+            retry=retry if retry is not None else RetryPolicy(),
+        )
+        self._is_view = False
+
+    # -- identity ----------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        """The Hub's base URL (no trailing slash)."""
+        return str(self._transport.endpoint)
+
+    @property
+    def closed(self) -> bool:
+        """True once the client (or the client a view belongs to) is closed."""
+        return self._transport.closed
+
+    def __repr__(self) -> str:
+        auth = "token=<set>" if self._opts.token else "anonymous"
+        view = " view" if self._is_view else ""
+        state = " closed" if self.closed else ""
+        return f"<HubClient{view} {self.endpoint} {auth}{state}>"
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the client (idempotent). On a view, does nothing."""
+        if not self._is_view:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> HubClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def with_options(
+        self,
+        *,
+        token: str | bool | None = _UNSET,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HubClient:
+        """A view of this client (same pool, same rate-limit gate) with other defaults.
+
+        Left-out arguments are inherited; ``token=False`` means anonymous; ``headers``
+        are merged key by key. Closing a view closes nothing.
+        """
+        opts = self._opts
+        if token is not _UNSET:
+            if token is None:
+                raise TypeError("with_options(token=None) is ambiguous: pass a str or False")
+            tok, explicit = resolve_token(token)
+            opts = CallOptions(tok, explicit, opts.timeout, opts.retry, opts.headers)
+        if headers:
+            for key, value in headers.items():
+                if any(ord(c) < 0x20 for c in f"{key}{value}"):
+                    raise ValueError(f"header {key!r} contains control characters")
+            if any(k.lower() == "authorization" for k in headers):
+                raise ValueError("set the token with token=..., not an Authorization header")
+        view = object.__new__(HubClient)
+        view._transport = self._transport
+        view._opts = CallOptions(
+            token=opts.token,
+            token_explicit=opts.token_explicit,
+            timeout=Timeout.coerce(timeout, opts.timeout),
+            retry=retry if retry is not None else opts.retry,
+            headers={**opts.headers, **(headers or {})},
+        )
+        view._is_view = True
+        return view
+
+    # -- namespaces ----------------------------------------------------------------
+
+    @cached_property
+    def models(self) -> Models:
+        """Model repos: ``list``, ``info``, ``tags_by_type``."""
+        from ._resources._repos import Models
+
+        return Models(self)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        """Dataset repos: ``list``, ``info``, ``tags_by_type``, parquet, croissant."""
+        from ._resources._datasets import Datasets
+
+        return Datasets(self)
+
+    @cached_property
+    def spaces(self) -> Spaces:
+        """Space repos: ``list``, ``info``."""
+        from ._resources._repos import Spaces
+
+        return Spaces(self)
+
+    # -- the escape hatch ------------------------------------------------------------
+
+    def _call_opts(self, timeout: Timeout | float | None) -> CallOptions:
+        if timeout is None:
+            return self._opts
+        o = self._opts
+        return CallOptions(
+            o.token, o.token_explicit, Timeout.coerce(timeout, o.timeout), o.retry, o.headers
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> Response:
+        """Send any request to the Hub and return the whole :class:`Response`.
+
+        ``path`` is a path on the endpoint (``/api/...``, already percent-encoded) or a
+        full URL. Errors, retries and redirects are handled as for every call.
+        """
+        method = method.upper()
+        return await self._transport.send(
+            method,
+            path,
+            self._call_opts(timeout),
+            params=encode_params(params),
+            json=json,
+            write=method not in ("GET", "HEAD", "OPTIONS"),
+            headers=headers,
+        )
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        timeout: Timeout | float | None = None,
+    ) -> Any:
+        """Like :meth:`request`, returning the decoded JSON body (``None`` when empty)."""
+        response = await self.request(method, path, params=params, json=json, timeout=timeout)
+        if not response.body.strip():
+            return None
+        return response.json()
+
+    @overload
+    def paginate(
+        self,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        type: type[T],
+        limit: int | None = None,
+        prefetch: bool = False,
+        timeout: Timeout | float | None = None,
+    ) -> Paginator[T]: ...
+
+    @overload
+    def paginate(
+        self,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+        prefetch: bool = False,
+        timeout: Timeout | float | None = None,
+    ) -> Paginator[Any]: ...
+
+    def paginate(
+        self,
+        path_or_url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        type: Any = Any,
+        limit: int | None = None,
+        prefetch: bool = False,
+        timeout: Timeout | float | None = None,
+    ) -> Paginator[Any]:
+        """A lazy :class:`Paginator` over any listing that follows ``Link`` headers.
+
+        ``path_or_url`` is a path on the endpoint or a full URL on its origin (a
+        resume point); items are decoded into ``type``.
+        """
+        opts = self._call_opts(timeout)
+        transport = self._transport
+        if not path_or_url.startswith("/"):
+            url = transport.url_for(path_or_url)
+            if not transport.same_origin(url):
+                raise ValueError(
+                    f"refusing to paginate {url.origin()}: not the endpoint's origin "
+                    f"({transport.endpoint.origin()})"
+                )
+
+        async def fetch(target: str, query: Sequence[tuple[str, str]] | None) -> Response:
+            return await transport.send("GET", target, opts, params=query)
+
+        return Paginator(
+            fetch,
+            path_or_url,
+            params=encode_params(params) or None,
+            item_type=type,
+            same_origin=transport.same_origin,
+            limit=limit,
+            prefetch=prefetch,
+        )
+
+    # -- used by the resources ---------------------------------------------------------
+
+    async def _get(
+        self,
+        path: str,
+        tp: type[T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> T:
+        response = await self.request("GET", path, params=params, timeout=timeout)
+        return decode_response(response, tp)
+
+
+def decode_response(response: Response, tp: type[T]) -> T:
+    """Decode a response body into ``tp`` or raise ``DecodeError`` with the evidence."""
+    from .types import decoder_for
+
+    try:
+        return decoder_for(tp).decode(response.body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        name = getattr(tp, "__name__", str(tp))
+        raise DecodeError(
+            f"the response from {response.url} is not a valid {name}: {exc}",
+            status=response.status,
+            url=response.url,
+            body=response.body,
+            request_id=response.request_id,
+        ) from None

@@ -1,0 +1,310 @@
+"""Lazy pagination over the Hub's ``Link: <...>; rel="next"`` headers."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from yarl import URL
+
+from .errors import DecodeError, PaginationError
+from .types import decoder_for
+
+__all__ = ["Page", "Paginator"]
+
+T = TypeVar("T")
+
+#: Fetch one page: (absolute URL or path, query params or None) -> (status, headers...).
+FetchPage = Callable[[str, "Sequence[tuple[str, str]] | None"], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing."""
+
+    #: The decoded items of this page.
+    items: list[T]
+    #: The URL of the following page, or ``None`` on the last page.
+    next_url: str | None
+    #: The URL this page was read from.
+    url: str
+
+
+class _Walker(Generic[T]):
+    """Fetches pages one after another, following ``next`` links, with loop checks."""
+
+    def __init__(
+        self,
+        fetch: FetchPage,
+        start: str,
+        params: Sequence[tuple[str, str]] | None,
+        item_type: type[T],
+        same_origin: Callable[[URL], bool],
+    ) -> None:
+        self._fetch = fetch
+        self._target: str | None = start
+        self._params = params
+        self._type = item_type
+        self._same_origin = same_origin
+        self._seen: set[str] = set()
+
+    @property
+    def pending(self) -> str | None:
+        return self._target
+
+    async def next_page(self) -> Page[T] | None:
+        target = self._target
+        if target is None:
+            return None
+        response = await self._fetch(target, self._params)
+        self._params = None  # later pages follow the Link exactly as sent
+        self._seen.add(response.url)
+        items = _decode_page(response, self._type)
+        next_url = response.next_url
+        if next_url is not None:
+            self._check_next(next_url, response.url)
+        self._target = next_url
+        return Page(items=items, next_url=next_url, url=response.url)
+
+    def _check_next(self, next_url: str, current: str) -> None:
+        try:
+            url = URL(next_url, encoded=True)
+        except (ValueError, TypeError):
+            raise PaginationError(
+                f"the server sent an invalid next-page URL: {next_url!r}", url=current
+            ) from None
+        if not self._same_origin(url):
+            raise PaginationError(
+                f"the next-page link points to another origin ({url.origin()}); "
+                "it was not followed",
+                url=current,
+            )
+        if next_url in self._seen:
+            raise PaginationError(
+                "the next-page link points to a page already read (a pagination loop); "
+                "stopping instead of repeating items",
+                url=current,
+            )
+
+
+def _decode_page(response: Any, item_type: type[Any]) -> list[Any]:
+    try:
+        items: list[Any] = decoder_for(list[item_type]).decode(response.body)  # type: ignore[valid-type]
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise DecodeError(
+            f"the page at {response.url} is not a list of {item_type.__name__}: {exc}",
+            status=response.status,
+            url=response.url,
+            body=response.body,
+            request_id=response.request_id,
+        ) from None
+    return items
+
+
+def _swallow(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+class _PageIterator(Generic[T]):
+    """Async iterator of pages; with ``prefetch`` it reads one page ahead in a task."""
+
+    def __init__(self, walker: _Walker[T], prefetch: bool) -> None:
+        self._walker = walker
+        self._prefetch = prefetch
+        self._ahead: asyncio.Task[Page[T] | None] | None = None
+        self._done = False
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    def __aiter__(self) -> _PageIterator[T]:
+        return self
+
+    async def __anext__(self) -> Page[T]:
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            if self._ahead is not None:
+                task, self._ahead = self._ahead, None
+                page = await task
+            else:
+                page = await self._walker.next_page()
+        except BaseException:
+            self._close_now()
+            raise
+        if page is None:
+            self._close_now()
+            raise StopAsyncIteration
+        if self._prefetch and page.next_url is not None:
+            self._start_ahead()
+        return page
+
+    def _start_ahead(self) -> None:
+        task = asyncio.ensure_future(self._walker.next_page())
+        task.add_done_callback(_swallow)
+        self._ahead = task
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        # The task does not reference this iterator, so dropping the iterator after
+        # a bare ``break`` lets the finalizer cancel the read-ahead.
+        self._finalizer = weakref.finalize(self, task.cancel)
+
+    def _close_now(self) -> None:
+        self._done = True
+        if self._ahead is not None:
+            self._ahead.cancel()
+            self._ahead = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+
+    async def aclose(self) -> None:
+        """Stop: cancel any read-ahead and wait for it to end."""
+        task = self._ahead
+        self._close_now()
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
+
+class _ItemIterator(Generic[T]):
+    def __init__(self, paginator: Paginator[T]) -> None:
+        self._paginator = paginator
+        self._pages = paginator._page_iterator()
+        self._buffer: list[T] = []
+        self._index = 0
+        self._yielded = 0
+        self._limit = paginator._limit
+
+    def __aiter__(self) -> _ItemIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._limit is not None and self._yielded >= self._limit:
+            await self.aclose()
+            raise StopAsyncIteration
+        while self._index >= len(self._buffer):
+            page = await self._pages.__anext__()
+            self._buffer, self._index = page.items, 0
+            self._paginator._current = page
+            self._paginator._next_url = page.url if page.items else page.next_url
+        item = self._buffer[self._index]
+        self._index += 1
+        self._yielded += 1
+        if self._index >= len(self._buffer):
+            current = self._paginator._current
+            self._paginator._next_url = current.next_url if current else None
+        return item
+
+    async def aclose(self) -> None:
+        await self._pages.aclose()
+
+
+class Paginator(Generic[T]):
+    """A lazy listing: ``async for item in paginator`` walks it page by page.
+
+    Nothing is requested until iteration starts, and only one page is held at a
+    time (``prefetch=True`` reads at most one page ahead). ``limit`` caps the items
+    yielded; :meth:`pages` yields :class:`Page` objects; :attr:`next_url` is the
+    resume point (pass it back as ``resume_from=``). Use ``async with`` (or
+    :meth:`aclose`) for deterministic release when stopping early with prefetch.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchPage,
+        start: str,
+        *,
+        params: Sequence[tuple[str, str]] | None,
+        item_type: type[T],
+        same_origin: Callable[[URL], bool],
+        limit: int | None = None,
+        prefetch: bool = False,
+    ) -> None:
+        if limit is not None and (isinstance(limit, bool) or limit < 0):
+            raise ValueError(f"limit must be a non-negative int, got {limit!r}")
+        self._fetch = fetch
+        self._start = start
+        self._params = params
+        self._type = item_type
+        self._same_origin = same_origin
+        self._limit = limit
+        self._prefetch = prefetch
+        self._next_url: str | None = None
+        self._current: Page[T] | None = None
+        self._iterators: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._started = False
+
+    def __repr__(self) -> str:
+        return f"<Paginator of {self._type.__name__} from {self._start!r}>"
+
+    def __await__(self) -> Generator[Any, None, None]:
+        raise TypeError(
+            "a Paginator is not awaitable: iterate it with 'async for item in ...', "
+            "or collect with '[x async for x in ...]'"
+        )
+
+    @property
+    def next_url(self) -> str | None:
+        """Where to resume: the page after the last one whose items were all yielded.
+
+        Before iteration it is ``None``; while a page is being yielded, the URL of that
+        page; after its last item, the following page's URL; ``None`` at the end.
+        """
+        return self._next_url
+
+    def _walker(self) -> _Walker[T]:
+        if self._started:
+            raise RuntimeError("this Paginator has already been iterated; call list() again")
+        self._started = True
+        return _Walker(self._fetch, self._start, self._params, self._type, self._same_origin)
+
+    def _page_iterator(self) -> _PageIterator[T]:
+        it = _PageIterator(self._walker(), self._prefetch)
+        self._iterators.add(it)
+        return it
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        it = _ItemIterator(self)
+        self._iterators.add(it)
+        return it
+
+    def pages(self) -> AsyncIterator[Page[T]]:
+        """Iterate page by page (``Page.items``, ``Page.next_url``)."""
+        return self._tracking_pages()
+
+    async def _tracking_pages(self) -> AsyncIterator[Page[T]]:
+        it = self._page_iterator()
+        remaining = self._limit
+        try:
+            async for page in it:
+                self._current = page
+                self._next_url = page.next_url
+                if remaining is not None:
+                    if remaining <= 0:
+                        break
+                    if len(page.items) > remaining:
+                        page = Page(items=page.items[:remaining], next_url=None, url=page.url)
+                    remaining -= len(page.items)
+                yield page
+        finally:
+            await it.aclose()
+
+    async def aclose(self) -> None:
+        """Release any read-ahead of iterators started from this paginator."""
+        for it in list(self._iterators):
+            await it.aclose()
+
+    async def __aenter__(self) -> Paginator[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,1 @@
+"""Endpoint families: thin classes that build paths and params and choose Structs."""

@@ -1,0 +1,255 @@
+"""``hub.datasets``: dataset repos, their parquet conversion and Croissant metadata."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, overload
+
+import anyio
+
+from .._options import Timeout
+from .._pagination import Paginator
+from .._protocol import quote_segment, validate_repo_id
+from ..errors import HubConnectionError
+from ..types import (
+    Croissant,
+    DatasetInfo,
+    DatasetTagsByType,
+    ParquetFiles,
+    ParquetFilesBySplit,
+    ParquetFilesBySubset,
+)
+from ._repos import RepoFamily, StrOrList, join_filters
+
+__all__ = ["Datasets"]
+
+#: ``progress(bytes_done, bytes_total_or_None)``, called after each chunk written.
+ProgressCallback = Callable[[int, int | None], object]
+
+
+def _shard_index(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:  # type: ignore[redundant-expr]
+        raise ValueError(f"the shard number must be an int >= 0, got {n!r}")
+    return n
+
+
+class Datasets(RepoFamily[DatasetInfo]):
+    """``hub.datasets``: dataset repos."""
+
+    repo_type = "dataset"
+    _info_type = DatasetInfo
+
+    def list(
+        self,
+        *,
+        search: str | None = None,
+        author: str | None = None,
+        filter: StrOrList = None,
+        sort: str | None = None,
+        direction: int | str | None = None,
+        limit: int | None = None,
+        full: bool | None = None,
+        config: bool | None = None,
+        expand: StrOrList = None,
+        benchmark: StrOrList = None,
+        language: StrOrList = None,
+        language_creators: StrOrList = None,
+        multilinguality: StrOrList = None,
+        size_categories: StrOrList = None,
+        task_categories: StrOrList = None,
+        task_ids: StrOrList = None,
+        prefetch: bool = False,
+        resume_from: str | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> Paginator[DatasetInfo]:
+        """List datasets (see :meth:`RepoFamily.list`). The other keywords are the
+        Hub's ``key:value`` tags: ``language="en"`` filters on ``language:en``."""
+        tags = join_filters(
+            filter,
+            benchmark=benchmark,
+            language=language,
+            language_creators=language_creators,
+            multilinguality=multilinguality,
+            size_categories=size_categories,
+            task_categories=task_categories,
+            task_ids=task_ids,
+        )
+        return self._list(
+            search=search,
+            author=author,
+            filter=tags,
+            sort=sort,
+            direction=direction,
+            limit=limit,
+            full=full,
+            config=config,
+            expand=expand,
+            prefetch=prefetch,
+            resume_from=resume_from,
+            timeout=timeout,
+        )
+
+    async def tags_by_type(self, *, timeout: Timeout | float | None = None) -> DatasetTagsByType:
+        """Every dataset tag the Hub knows, grouped by type (``task_categories``...)."""
+        return await self._client._get(
+            "/api/datasets-tags-by-type", DatasetTagsByType, timeout=timeout
+        )
+
+    async def croissant(self, repo_id: str, *, timeout: Timeout | float | None = None) -> Croissant:
+        """The dataset's Croissant metadata (JSON-LD), as a mapping."""
+        path = f"/api/datasets/{validate_repo_id(repo_id)}/croissant"
+        return await self._client._get(path, Croissant, timeout=timeout)
+
+    @overload
+    async def parquet(
+        self,
+        repo_id: str,
+        subset: None = None,
+        split: None = None,
+        *,
+        timeout: Timeout | float | None = None,
+    ) -> ParquetFilesBySubset: ...
+
+    @overload
+    async def parquet(
+        self,
+        repo_id: str,
+        subset: str,
+        split: None = None,
+        *,
+        timeout: Timeout | float | None = None,
+    ) -> ParquetFilesBySplit: ...
+
+    @overload
+    async def parquet(
+        self, repo_id: str, subset: str, split: str, *, timeout: Timeout | float | None = None
+    ) -> ParquetFiles: ...
+
+    async def parquet(
+        self,
+        repo_id: str,
+        subset: str | None = None,
+        split: str | None = None,
+        *,
+        timeout: Timeout | float | None = None,
+    ) -> ParquetFilesBySubset | ParquetFilesBySplit | ParquetFiles:
+        """URLs of the auto-converted parquet shards.
+
+        Without ``subset``: ``{subset: {split: [urls]}}``; with ``subset``:
+        ``{split: [urls]}``; with both: ``[urls]``.
+        """
+        path = f"/api/datasets/{validate_repo_id(repo_id)}/parquet"
+        if subset is None:
+            if split is not None:
+                raise ValueError("split needs a subset: parquet(repo_id, subset, split)")
+            return await self._client._get(path, ParquetFilesBySubset, timeout=timeout)
+        path += f"/{quote_segment(subset)}"
+        if split is None:
+            return await self._client._get(path, ParquetFilesBySplit, timeout=timeout)
+        path += f"/{quote_segment(split)}"
+        return await self._client._get(path, ParquetFiles, timeout=timeout)
+
+    def _shard_path(self, repo_id: str, subset: str, split: str, n: int) -> str:
+        return (
+            f"/api/datasets/{validate_repo_id(repo_id)}/parquet/"
+            f"{quote_segment(subset)}/{quote_segment(split)}/{_shard_index(n)}.parquet"
+        )
+
+    @asynccontextmanager
+    async def parquet_shard(
+        self,
+        repo_id: str,
+        subset: str,
+        split: str,
+        n: int,
+        *,
+        chunk_size: int = 1 << 16,
+        timeout: Timeout | float | None = None,
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """Stream shard ``n`` of a split: ``async with ... as chunks: async for b in chunks``.
+
+        Follows the Hub's redirect to its CDN (the token is not sent there). The
+        connection is held until the block exits; a stream cut after chunks were
+        yielded raises ``HubConnectionError`` (bytes are never repeated).
+        """
+        path = self._shard_path(repo_id, subset, split, n)
+        opts = self._client._call_opts(timeout)
+        async with self._client._transport.stream(path, opts, chunk_size=chunk_size) as (
+            _head,
+            chunks,
+        ):
+            yield chunks
+
+    async def download_parquet_shard(
+        self,
+        repo_id: str,
+        subset: str,
+        split: str,
+        n: int,
+        path: str | os.PathLike[str],
+        *,
+        progress: ProgressCallback | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> Path:
+        """Download shard ``n`` to ``path`` atomically and return the path.
+
+        Bytes go to a temporary file beside ``path``, renamed into place once
+        complete; nothing is left behind on failure. A download cut mid-body is
+        resumed with a ``Range`` request (or restarted when the server ignores it),
+        up to the retry policy's ``max_retries`` times.
+        """
+        source = self._shard_path(repo_id, subset, split, n)
+        target = Path(path)
+        opts = self._client._call_opts(timeout)
+        transport = self._client._transport
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        done = 0
+        try:
+            async with await anyio.open_file(tmp, "wb") as out:
+                for attempt in range(opts.retry.max_retries + 1):
+                    headers = {"Range": f"bytes={done}-"} if done else {}
+                    try:
+                        async with transport.stream(source, opts, headers=headers) as (
+                            head,
+                            chunks,
+                        ):
+                            total = _expected_total(head.status, head.headers, done)
+                            if done and head.status != 206:
+                                await out.seek(0)
+                                await out.truncate()
+                                done = 0
+                            async for chunk in chunks:
+                                await out.write(chunk)
+                                done += len(chunk)
+                                if progress is not None:
+                                    progress(done, total)
+                            if total is not None and done != total:
+                                raise HubConnectionError(
+                                    f"the shard ended after {done} of {total} bytes"
+                                )
+                        break
+                    except HubConnectionError:
+                        if attempt >= opts.retry.max_retries:
+                            raise
+                        await anyio.sleep(opts.retry.backoff(attempt + 1))
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+
+def _expected_total(status: int, headers: Any, done: int) -> int | None:
+    if status == 206:
+        content_range = headers.get("Content-Range", "")
+        _, _, total = content_range.rpartition("/")
+        if total.isdigit():
+            return int(total)
+    length = headers.get("Content-Length")
+    if length is not None and length.isdigit():
+        return int(length) + (done if status == 206 else 0)
+    return None
