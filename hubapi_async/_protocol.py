@@ -1,0 +1,558 @@
+"""The Hub's HTTP conventions as pure functions: no I/O, no event loop.
+
+Link, RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets, mapping an
+error response to its exception, and validating/quoting what goes into a URL path. Header
+parsers are tolerant: a malformed header yields `None`, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import http
+import math
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import msgspec
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from .errors import (
+    STATUS_ERRORS,
+    AuthenticationError,
+    DisabledRepoError,
+    EntryNotFoundError,
+    GatedRepoError,
+    HubHTTPError,
+    PermissionDeniedError,
+    RateLimitError,
+    RepositoryNotFoundError,
+    RepositoryNotFoundOrPrivateError,
+    RevisionNotFoundError,
+    ServerError,
+)
+
+REPO_NAME_MAX = 96
+"""Maximum length of a repo name, and of a namespace (user or organization name)."""
+
+KNOWN_BUCKETS = ("api", "resolvers", "pages")
+"""The Hub's rate-limit buckets."""
+
+_MAX_HEADER = 65536
+_MAX_MESSAGE = 500
+_NUMBER = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,9})?")
+_INTEGER = re.compile(r"[0-9]{1,15}")
+_BUCKET = re.compile(r"[A-Za-z0-9_.:*/+!#$&'^`|~ -]{1,64}")
+_TOKEN = re.compile(r"[A-Za-z0-9_.:*/+!#$&'^`|~-]{1,64}")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SEGMENT = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_REPO_API = re.compile(r"/api/(?:models|datasets|spaces)/[^/]+")
+_RESOLVE = re.compile(r"/[^/]+(?:/[^/]+)*/resolve/")
+
+_INVALID_TOKEN = "invalid credentials in authorization header"
+_DISABLED = "access to this resource is disabled."
+
+
+def _split(value: str, sep: str) -> Iterator[str]:
+    """Split on `sep` outside double quotes and angle brackets (backslash escapes in quotes)."""
+    start, quoted, angled, escaped = 0, False, False, False
+    for i, char in enumerate(value):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif angled:
+            angled = char != ">"
+        elif char == '"':
+            quoted = True
+        elif char == "<":
+            angled = True
+        elif char == sep:
+            yield value[start:i]
+            start = i + 1
+    yield value[start:]
+
+
+def _unquote(item: str) -> str | None:
+    """A quoted string's content, a bare token as is, `None` for anything else."""
+    item = item.strip()
+    if len(item) >= 2 and item[0] == item[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", item[1:-1])
+    return item if _TOKEN.fullmatch(item) else None
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def _integer(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def _params(parts: Sequence[str]) -> dict[str, str]:
+    """`name=value` parts as a dict (first occurrence wins, names lower-cased)."""
+    params: dict[str, str] = {}
+    for part in parts:
+        name, eq, value = part.partition("=")
+        if eq:
+            params.setdefault(name.strip().lower(), value.strip())
+    return params
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc"
+
+
+def _usable(value: object) -> str | None:
+    if not isinstance(value, str) or len(value) > _MAX_HEADER:
+        return None
+    return value
+
+
+def parse_link_next(values: Sequence[str], base_url: str) -> str | None:
+    """The URL of the first `rel="next"` link in a response's `Link` header values.
+
+    `values` are all the response's `Link` values (several headers, each possibly holding
+    several comma-separated links). The rel may be quoted or bare, in any case, and a
+    space-separated list. An absolute URL is returned exactly as sent (percent-escapes
+    such as `%3D` kept); a relative one is resolved against `base_url`. Malformed links
+    are skipped; this never raises.
+    """
+    for raw in [values] if isinstance(values, str) else values:
+        value = _usable(raw)
+        if value is None:
+            continue
+        for link in _split(value, ","):
+            target = _next_target(link.strip())
+            if target is not None:
+                resolved = _resolve(target, base_url)
+                if resolved is not None:
+                    return resolved
+    return None
+
+
+def _next_target(link: str) -> str | None:
+    if not link.startswith("<"):
+        return None
+    end = link.find(">")
+    if end < 0:
+        return None
+    target, rest = link[1:end].strip(), link[end + 1 :].strip()
+    if rest and not rest.startswith(";"):
+        return None
+    if any(char in '<>"' or char.isspace() or _is_control(char) for char in target):
+        return None
+    rel = _params(list(_split(rest, ";"))[1:]).get("rel")
+    if rel is None:
+        return None
+    rel = rel[1:-1] if len(rel) >= 2 and rel[0] == rel[-1] == '"' else rel
+    return target if "next" in rel.lower().split() else None
+
+
+def _resolve(target: str, base_url: str) -> str | None:
+    if _SCHEME.match(target):
+        return target
+    try:
+        joined = URL(str(base_url), encoded=True).join(URL(target, encoded=True))
+    except (ValueError, TypeError):
+        return None
+    return str(joined) if joined.is_absolute() else None
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitState:
+    """A parsed `RateLimit` header (`"api";r=489;t=189`).
+
+    `bucket` (`api`, `resolvers`, `pages`), `remaining` requests in the window (`r`),
+    `reset_in` seconds until the window resets (`t`).
+    """
+
+    bucket: str
+    remaining: int
+    reset_in: float
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitPolicy:
+    """A parsed `RateLimit-Policy` header (`"fixed window";"api";q=500;w=300`).
+
+    `bucket`, `quota` requests per window (`q`), `window` length in seconds (`w`).
+    """
+
+    bucket: str
+    quota: int
+    window: float
+
+
+def _items(value: str) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """Each comma-separated member as (bare or quoted items before params, params)."""
+    for member in _split(value, ","):
+        parts = [part for part in _split(member, ";") if part.strip()]
+        bare = [p for p in parts if "=" not in p or p.strip().startswith('"')]
+        yield bare, _params([p for p in parts if p not in bare])
+
+
+def _bucket(items: Sequence[str]) -> str | None:
+    """The item naming a known bucket, else the last valid name, else `None`."""
+    names = [name for name in map(_unquote, items) if name and _BUCKET.fullmatch(name)]
+    known = [name for name in names if name.lower() in KNOWN_BUCKETS]
+    return known[-1] if known else names[-1] if names else None
+
+
+def parse_ratelimit(value: str | None) -> RateLimitState | None:
+    """Parse a `RateLimit` header (`"api";r=0;t=55`); `None` if absent or malformed.
+
+    The bucket may be quoted or a bare token; whitespace is allowed around parts. With
+    several comma-separated members, the first valid one wins.
+    """
+    value = _usable(value)
+    if value is None:
+        return None
+    for bare, params in _items(value):
+        bucket = _bucket(bare)
+        remaining = _integer(params.get("r", ""))
+        reset_in = _number(params.get("t", ""))
+        if bucket is not None and remaining is not None and reset_in is not None:
+            return RateLimitState(bucket, remaining, reset_in)
+    return None
+
+
+def parse_ratelimit_policy(value: str | None) -> RateLimitPolicy | None:
+    """Parse a `RateLimit-Policy` header; `None` if absent or malformed.
+
+    The Hub sends `"fixed window";"api";q=500;w=300`, which is not valid structured-field
+    syntax, so this reads it tolerantly: the bucket is the item that names a known bucket,
+    else the last item before the parameters; `q` and `w` may appear anywhere.
+    """
+    value = _usable(value)
+    if value is None:
+        return None
+    for bare, params in _items(value):
+        bucket = _bucket(bare)
+        quota = _integer(params.get("q", ""))
+        window = _number(params.get("w", ""))
+        if bucket is not None and quota is not None and window:
+            return RateLimitPolicy(bucket, quota, window)
+    return None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date.
+
+    A date in the past gives `0.0`; a negative, non-finite or malformed value gives `None`.
+    `now` (a `time.time()` value) is the reference for dates.
+    """
+    value = _usable(value)
+    if value is None or len(value) > 100:
+        return None
+    delay = _number(value)
+    if delay is not None:
+        return delay
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        delta = when.timestamp() - (time.time() if now is None else now)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    return max(0.0, delta) if math.isfinite(delta) else None
+
+
+def _url_path(path: str) -> str:
+    path = str(path)
+    if _SCHEME.match(path):
+        try:
+            return URL(path, encoded=True).raw_path
+        except (ValueError, TypeError):
+            return ""
+    return path.partition("?")[0].partition("#")[0]
+
+
+def bucket_for_path(path: str) -> str:
+    """The rate-limit bucket a request path counts against before any response says so.
+
+    `/api/...` is `api`, a `/.../resolve/...` file URL is `resolvers`, anything else is
+    `pages`. A full URL is accepted too.
+    """
+    path = _url_path(path)
+    if path == "/api" or path.startswith("/api/"):
+        return "api"
+    if _RESOLVE.match(path):
+        return "resolvers"
+    return "pages"
+
+
+def is_repo_route(path: str) -> bool:
+    """Whether a 401 without an error code on `path` means "missing or private repo".
+
+    True for `/api/models|datasets|spaces/{repo}...` (info, revision, parquet, croissant,
+    settings, resource group) and for `/{repo}/resolve/...` file URLs, where the Hub
+    answers anonymous callers the same way for a missing and a private repository.
+    """
+    path = _url_path(path)
+    return bool(_REPO_API.match(path)) or (
+        not path.startswith("/api/") and bool(_RESOLVE.match(path))
+    )
+
+
+def _ci(headers: Mapping[str, str]) -> Mapping[str, str]:
+    if isinstance(headers, CIMultiDict | CIMultiDictProxy):
+        return headers
+    return CIMultiDict((str(k), str(v)) for k, v in headers.items())
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _clip(text: str, limit: int = _MAX_MESSAGE) -> str:
+    text = "".join(" " if _is_control(c) and c not in "\n\t" else c for c in text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _body_message(headers: Mapping[str, str], body: bytes) -> str | None:
+    """The JSON body's `error` (a list is joined), or a short plain-text body; never HTML."""
+    stripped = bytes(body).strip()
+    if not stripped:
+        return None
+    if stripped[:1] in (b"{", b"["):
+        try:
+            data = msgspec.json.decode(stripped)
+        except (msgspec.DecodeError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            error = data.get("error")
+            if isinstance(error, list):
+                error = "; ".join(str(e) for e in error if isinstance(e, str | int | float))
+            return _clip(error) if isinstance(error, str) and error.strip() else None
+        if data is not None:
+            return None
+    content_type = (_header(headers, "Content-Type") or "text/plain").lower()
+    if not content_type.startswith("text/") or "html" in content_type or stripped[:1] == b"<":
+        return None
+    if len(stripped) > 4 * _MAX_MESSAGE:
+        return None
+    return _clip(stripped.decode("utf-8", errors="replace"))
+
+
+def _retry_after(
+    status: int, headers: Mapping[str, str], state: RateLimitState | None
+) -> float | None:
+    """Wait from Retry-After and, for 429 (or a 503 with r=0), from RateLimit's t + 1."""
+    waits = [parse_retry_after(_header(headers, "Retry-After"))]
+    if state is not None and (status == 429 or (status == 503 and state.remaining == 0)):
+        waits.append(state.reset_in + 1)
+    return max((w for w in waits if w is not None), default=None)
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"HTTP {status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def error_for_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    url: str,
+    *,
+    repo_route: bool,
+    token_sent: bool,
+) -> HubHTTPError:
+    """Build (not raise) the exception for an error response.
+
+    Class choice, first match wins: 429 is `RateLimitError` and 5xx `ServerError` whatever
+    the code (both are transient); `X-Error-Code` `RevisionNotFound`, `EntryNotFound`,
+    `GatedRepo`; the message "Access to this resource is disabled." (`DisabledRepoError`);
+    `RepoNotFound`; on a repo route a 401 without a code and without the bad-token message
+    (`RepositoryNotFoundOrPrivateError`); then the status table. `retry_after` is the
+    larger of `Retry-After` and, for a 429 (or a 503 whose `RateLimit` has `r=0`), the
+    `RateLimit` header's `t` + 1 s. Header names are matched case-insensitively.
+    """
+    headers = _ci(headers)
+    header_message = _header(headers, "X-Error-Message")
+    body_message = _body_message(headers, body)
+    server_message = _clip(header_message) if header_message else body_message
+    error_code = _header(headers, "X-Error-Code")
+    state = parse_ratelimit(_header(headers, "RateLimit"))
+    retry_after = _retry_after(status, headers, state)
+    wait = f" Wait {math.ceil(retry_after)} s before retrying." if retry_after is not None else ""
+    common = {
+        "status": status,
+        "url": url,
+        "headers": headers,
+        "error_code": error_code,
+        "server_message": server_message,
+        "request_id": _header(headers, "X-Request-Id"),
+        "retry_after": retry_after,
+    }
+    if status != 429:
+        said = f"{header_message or ''}\n{body_message or ''}"
+        cls, message = _classify(status, error_code, said, repo_route, token_sent)
+        return cls(message + wait, **common)  # type: ignore[arg-type]
+    policy = parse_ratelimit_policy(_header(headers, "RateLimit-Policy"))
+    bucket = state.bucket if state else policy.bucket if policy else None
+    message = "Rate limit reached" + (f" for the {bucket!r} bucket" if bucket else "")
+    if state is not None:
+        quota = f"/{policy.quota} left per {policy.window:g} s window" if policy else " left"
+        message += f" ({state.remaining}{quota})"
+    message += "." + (wait or " Slow down and retry later.")
+    if not token_sent:
+        message += " Authenticated callers get a higher quota: pass a token."
+    return RateLimitError(
+        message,
+        **common,  # type: ignore[arg-type]
+        remaining=state.remaining if state else None,
+        reset_in=state.reset_in if state else None,
+        limit=policy.quota if policy else None,
+        window=policy.window if policy else None,
+    )
+
+
+def _classify(
+    status: int, code: str | None, said: str, repo_route: bool, token_sent: bool
+) -> tuple[type[HubHTTPError], str]:
+    pass_token = "pass a token (HubClient(token=...) or HF_TOKEN)"
+    bad_token = _INVALID_TOKEN in said.lower()
+    if 500 <= status <= 599:
+        return ServerError, f"The Hub failed ({_status_text(status)}); retry later."
+    if code == "RevisionNotFound":
+        return RevisionNotFoundError, "Revision not found: check the branch, tag or commit name."
+    if code == "EntryNotFound":
+        return EntryNotFoundError, "File not found in this repository at this revision."
+    if code == "GatedRepo":
+        todo = "request access on its Hub page" if token_sent else f"{pass_token} with access"
+        return GatedRepoError, f"This repository is gated: {todo}."
+    if _DISABLED in said.lower():
+        return DisabledRepoError, "The Hub disabled access to this repository; do not retry."
+    check = "Check the repo id and the repo type (model, dataset, space)."
+    hint = "your token may lack access to it" if token_sent else pass_token
+    if code == "RepoNotFound":
+        return RepositoryNotFoundError, f"Repository not found. {check} If it is private, {hint}."
+    if status == 401 and repo_route and code is None and not bad_token:
+        return RepositoryNotFoundOrPrivateError, (
+            f"Repository not found, or private or gated (the Hub does not say which). {check}"
+            f" If it exists, {hint}."
+        )
+    if status == 401:
+        if bad_token:
+            message = "The Hub rejected the token: check it is valid, not expired or revoked."
+        elif token_sent:
+            message = "The token was not accepted here: check it and its permissions."
+        else:
+            message = f"Authentication required: {pass_token}."
+        return AuthenticationError, message
+    if status == 403:
+        fix = "check the token's permissions" if token_sent else pass_token
+        return PermissionDeniedError, f"Permission denied: {fix}."
+    messages = {
+        400: "The Hub rejected the request as invalid: check the arguments.",
+        404: "Not found: check the identifiers in the request.",
+        409: "Conflict: it already exists or changed meanwhile (exist_ok=True accepts a repo).",
+    }
+    message = messages.get(status, f"The Hub answered {_status_text(status)}.")
+    return STATUS_ERRORS.get(status, HubHTTPError), message
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _segment_problem(segment: str) -> str | None:
+    if not segment:
+        return "is empty"
+    if len(segment) > REPO_NAME_MAX:
+        return f"is longer than {REPO_NAME_MAX} characters"
+    if "--" in segment or ".." in segment:
+        return "contains '--' or '..'"
+    if not _SEGMENT.fullmatch(segment):
+        return (
+            "must use only ASCII letters, digits, '-', '_' and '.',"
+            " and must not start or end with '-' or '.'"
+        )
+    return None
+
+
+def validate_namespace(name: object, what: str = "namespace") -> str:
+    """Check one name segment (user, organization, slug part); return it unchanged.
+
+    1 to 96 ASCII letters, digits, `-`, `_`, `.`; not starting or ending with `-` or `.`;
+    no `--` or `..`. Anything else raises `ValueError`.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"Invalid {what} {_show(name)}: expected a string.")
+    problem = _segment_problem(name)
+    if problem is not None:
+        raise ValueError(f"Invalid {what} {_show(name)}: it {problem}.")
+    return name
+
+
+def validate_repo_id(repo_id: object) -> str:
+    """Check a repo id (`"name"` or `"namespace/name"`); return it unchanged.
+
+    Each part follows `validate_namespace`'s rule and the name must not end with `.git`.
+    Legacy single-segment ids (`"gpt2"`) are valid. Anything else raises `ValueError`
+    before a request is built.
+    """
+    if not isinstance(repo_id, str):
+        raise ValueError(f"Invalid repo id {_show(repo_id)}: expected a string.")
+    parts = repo_id.split("/")
+    if len(parts) > 2:
+        raise ValueError(
+            f"Invalid repo id {_show(repo_id)}: expected 'name' or 'namespace/name'"
+            " (the repo type is a separate argument)."
+        )
+    for label, part in zip(("namespace", "name")[-len(parts) :], parts, strict=True):
+        problem = _segment_problem(part)
+        if problem is not None:
+            raise ValueError(f"Invalid repo id {_show(repo_id)}: the {label} {problem}.")
+    if repo_id.endswith(".git"):
+        raise ValueError(f"Invalid repo id {_show(repo_id)}: it must not end with '.git'.")
+    return repo_id
+
+
+def quote_segment(value: str) -> str:
+    """Percent-encode `value` as one URL path segment (`/` included).
+
+    Empty, `.`, `..` (URL libraries collapse dot segments) and control characters raise
+    `ValueError`.
+    """
+    return _quote_one(value, "path segment")
+
+
+def quote_revision(revision: object) -> str:
+    """Percent-encode a revision as one path segment: `refs/pr/1` → `refs%2Fpr%2F1`.
+
+    Empty, `.`, `..` and revisions with control characters raise `ValueError`.
+    """
+    return _quote_one(revision, "revision")
+
+
+def _quote_one(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"Invalid {what} {_show(value)}: expected a string.")
+    if value in ("", ".", ".."):
+        raise ValueError(f"Invalid {what} {_show(value)}: it cannot be empty, '.' or '..'.")
+    if any(_is_control(char) for char in value):
+        raise ValueError(f"Invalid {what} {_show(value)}: it contains a control character.")
+    try:
+        return quote(value, safe="")
+    except UnicodeError:
+        raise ValueError(f"Invalid {what} {_show(value)}: it is not valid Unicode.") from None
