@@ -5,6 +5,7 @@
 ...         print(m.id)
 """
 
+from ._bulk import BulkMap, BulkResult
 from ._client import HubClient
 from ._options import RetryPolicy, Timeout
 from ._pagination import Page, Paginator
@@ -35,6 +36,8 @@ from .errors import (
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "BulkMap",
+    "BulkResult",
     "ConflictError",
     "DecodeError",
     "DisabledRepoError",

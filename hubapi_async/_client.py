@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +13,7 @@ import aiohttp
 import msgspec
 from yarl import URL
 
+from ._bulk import BulkMap
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, CallOptions, Response, Transport
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["HubClient", "encode_params"]
 
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
+R = TypeVar("R")
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -377,6 +380,22 @@ class HubClient:
             limit=limit,
             prefetch=prefetch,
         )
+
+    def map(
+        self,
+        fn: Callable[[I], Awaitable[R]],
+        inputs: Iterable[I] | AsyncIterable[I],
+        *,
+        concurrency: int = 16,
+    ) -> BulkMap[I, R]:
+        """Call ``fn`` on every input, at most ``concurrency`` at a time.
+
+        ``async for r in hub.map(hub.models.info, repo_ids):`` yields a ``BulkResult``
+        (``r.input``, ``r.value``, ``r.error``) per input as calls complete; one failure
+        does not cancel the rest. Memory stays bounded whatever the number of inputs
+        (an iterable or an async iterable, read lazily).
+        """
+        return BulkMap(fn, inputs, concurrency=concurrency)
 
     # -- used by the resources ---------------------------------------------------------
 
