@@ -67,19 +67,18 @@ async def _produce(
             slots.release()
 
     failure: Exception | None = None
-    async with send:
-        async with anyio.create_task_group() as tg:
-            try:
-                if isinstance(inputs, AsyncIterable):
-                    async for item in inputs:
-                        await slots.acquire()
-                        tg.start_soon(one, item)
-                else:
-                    for item in inputs:
-                        await slots.acquire()
-                        tg.start_soon(one, item)
-            except Exception as exc:  # the inputs failed: let started calls finish
-                failure = exc
+    async with send, anyio.create_task_group() as tg:
+        try:
+            if isinstance(inputs, AsyncIterable):
+                async for item in inputs:
+                    await slots.acquire()
+                    tg.start_soon(one, item)
+            else:
+                for item in inputs:
+                    await slots.acquire()
+                    tg.start_soon(one, item)
+        except Exception as exc:  # the inputs failed: let started calls finish
+            failure = exc
     if failure is not None:
         raise failure
 
