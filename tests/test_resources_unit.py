@@ -27,9 +27,11 @@ def test_encode_params_repeats_lists_and_spells_booleans() -> None:
 
 async def test_list_parameters_on_the_wire() -> None:
     with Mocked() as m:
-        m.get(f"{BASE}/api/models?search=bert&author=google&filter=text-classification"
-              f"&filter=library:pytorch&sort=downloads&direction=-1&limit=3&full=true",
-              payload=[{"_id": "1", "id": "google/bert"}])
+        m.get(
+            f"{BASE}/api/models?search=bert&author=google&filter=text-classification"
+            f"&filter=library:pytorch&sort=downloads&direction=-1&limit=3&full=true",
+            payload=[{"_id": "1", "id": "google/bert"}],
+        )
         async with HubClient(BASE, token=False) as hub:
             items = [
                 x
@@ -48,8 +50,10 @@ async def test_list_parameters_on_the_wire() -> None:
 
 async def test_expand_is_repeated_keys() -> None:
     with Mocked() as m:
-        m.get(f"{BASE}/api/models/google/gemma?expand=downloads&expand=likes",
-              payload={"_id": "1", "id": "google/gemma", "downloads": 3, "likes": 2})
+        m.get(
+            f"{BASE}/api/models/google/gemma?expand=downloads&expand=likes",
+            payload={"_id": "1", "id": "google/gemma", "downloads": 3, "likes": 2},
+        )
         async with HubClient(BASE, token=False) as hub:
             info = await hub.models.info("google/gemma", expand=["downloads", "likes"])
     assert (info.downloads, info.likes, info.sha) == (3, 2, None)
@@ -57,9 +61,11 @@ async def test_expand_is_repeated_keys() -> None:
 
 async def test_dataset_tag_conveniences() -> None:
     with Mocked() as m:
-        m.get(f"{BASE}/api/datasets?filter=task_categories:text-classification"
-              f"&filter=language:en&filter=language:fr",
-              payload=[])
+        m.get(
+            f"{BASE}/api/datasets?filter=task_categories:text-classification"
+            f"&filter=language:en&filter=language:fr",
+            payload=[],
+        )
         async with HubClient(BASE, token=False) as hub:
             got = [
                 d
@@ -72,8 +78,10 @@ async def test_dataset_tag_conveniences() -> None:
 
 async def test_revision_is_one_percent_encoded_segment() -> None:
     with Mocked() as m:
-        m.get(f"{BASE}/api/models/org/name/revision/refs%2Fpr%2F1",
-              payload={"_id": "1", "id": "org/name"})
+        m.get(
+            f"{BASE}/api/models/org/name/revision/refs%2Fpr%2F1",
+            payload={"_id": "1", "id": "org/name"},
+        )
         async with HubClient(BASE, token=False) as hub:
             info = await hub.models.info("org/name", revision="refs/pr/1")
         assert info.id == "org/name"
@@ -82,8 +90,25 @@ async def test_revision_is_one_percent_encoded_segment() -> None:
 
 @pytest.mark.parametrize(
     "repo_id",
-    ["a/b/c", "../x", "..", "", "a b", "a?b", "a#b", "a%2Fb", "a@b", "a\nb", "a\x00b", "/a", "a/",
-     "a//b", "a--b", "a..b", "x" * 97],
+    [
+        "a/b/c",
+        "../x",
+        "..",
+        "",
+        "a b",
+        "a?b",
+        "a#b",
+        "a%2Fb",
+        "a@b",
+        "a\nb",
+        "a\x00b",
+        "/a",
+        "a/",
+        "a//b",
+        "a--b",
+        "a..b",
+        "x" * 97,
+    ],
 )
 async def test_invalid_repo_ids_never_reach_the_wire(repo_id: str) -> None:
     with Mocked() as m:
@@ -120,8 +145,9 @@ async def test_parquet_shapes_and_paths() -> None:
         async with HubClient(BASE, token=False) as hub:
             assert await hub.datasets.parquet("ibm/duorc") == shapes[""]
             assert await hub.datasets.parquet("ibm/duorc", "default") == shapes["/default"]
-            assert await hub.datasets.parquet("ibm/duorc", "default", "train") == shapes[
-                "/default/train"
-            ]
+            assert (
+                await hub.datasets.parquet("ibm/duorc", "default", "train")
+                == shapes["/default/train"]
+            )
             with pytest.raises(ValueError, match="subset"):
                 await hub.datasets.parquet("ibm/duorc", None, "train")  # type: ignore[call-overload]
