@@ -1,0 +1,259 @@
+"""Deterministic generated repos: every field of item ``i`` is computed from ``(seed, i)``.
+
+Nothing is precomputed, so a million repos cost nothing until they are asked for. Three
+arrangements make listings cheap:
+
+- Items are numbered in **id order**: each author owns a contiguous index range, and names
+  inside it are generated in sorted order (``id`` sort and author listings are ranges).
+- Each other sort key orders the items by a fixed **affine permutation** of the indices
+  (``rank = (a*i + b) mod n``, inverted in O(1)), and its value is a non-decreasing function
+  of the rank. Paging a sorted listing is therefore arithmetic, not a sort.
+- Ties are broken by the rank itself, so the order is total without ``_id`` look-ups.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from . import _vocab as V
+
+MASK64: Final = (1 << 64) - 1
+SortValue = int | float | str
+
+# Sort keys every kind supports (spaces have no downloads).
+SORT_KEYS: Final[tuple[str, ...]] = (
+    "trendingScore",
+    "likes",
+    "downloads",
+    "createdAt",
+    "lastModified",
+    "id",
+)
+_CREATED_START: Final = 1_609_459_200  # 2021-01-01T00:00:00Z
+_CREATED_SPAN: Final = 126_230_400  # four years
+_MODIFIED_START: Final = 1_735_689_600  # 2025-01-01T00:00:00Z
+_MODIFIED_SPAN: Final = 44_582_400  # to mid-2026
+_KIND_SALT: Final = {"model": 0x6D6F64656C, "dataset": 0x6461746173, "space": 0x7370616365}
+_PRIMES: Final = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263, 374_761_393)
+
+
+def mix64(x: int) -> int:
+    """Return a well-mixed 64-bit hash of ``x`` (the splitmix64 finaliser)."""
+    x = (x + 0x9E3779B97F4A7C15) & MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+    return x ^ (x >> 31)
+
+
+def iso(ts: float) -> str:
+    """Format epoch seconds as the Hub does: ``2024-02-19T11:06:12.000Z``."""
+    whole = math.floor(ts)
+    ms = round((ts - whole) * 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{ms:03d}Z"
+
+
+def sha40(h: int) -> str:
+    """Return a 40-hex commit-like id derived from ``h``."""
+    return f"{mix64(h ^ 1):016x}{mix64(h ^ 2):016x}{mix64(h ^ 3) & 0xFFFFFFFF:08x}"
+
+
+def _allocate(n: int, weights: list[int]) -> list[int]:
+    """Split ``n`` items between weights (largest remainder; deterministic)."""
+    total = sum(weights)
+    exact = [n * w / total for w in weights]
+    counts = [math.floor(e) for e in exact]
+    rest = n - sum(counts)
+    order = sorted(range(len(weights)), key=lambda k: (counts[k] - exact[k], k))
+    for k in order[:rest]:
+        counts[k] += 1
+    return counts
+
+
+class Generated:
+    """The generated repos of one kind (``model``, ``dataset`` or ``space``)."""
+
+    def __init__(self, kind: str, n: int, seed: int) -> None:
+        self.kind = kind
+        self.n = n
+        self.seed = seed
+        self._salt = mix64(seed * 0x100000001B3 ^ _KIND_SALT[kind])
+        parts = {
+            "model": V.MODEL_NAME_PARTS,
+            "dataset": V.DATASET_NAME_PARTS,
+            "space": V.SPACE_NAME_PARTS,
+        }[kind]
+        self._parts = parts
+        self._part_index = [{w: k for k, w in enumerate(p)} for p in parts]
+        self._combos = len(parts[0]) * len(parts[1]) * len(parts[2])
+        # Authors sorted the way their ids sort ("demo-org/..." < "demo/...").
+        pairs = sorted(V.AUTHORS, key=lambda p: p[0] + "/")
+        counts = _allocate(n, [w for _, w in pairs])
+        self.authors: list[str] = []
+        self._starts: list[int] = []
+        self._ranges: dict[str, tuple[int, int]] = {}
+        start = 0
+        for (author, _), count in zip(pairs, counts, strict=True):
+            if count:
+                self.authors.append(author)
+                self._starts.append(start)
+                self._ranges[author] = (start, start + count)
+            start += count
+        self._perm: dict[str, tuple[int, int, int]] = {}
+        for k, key in enumerate(SORT_KEYS[:-1]):
+            a = _PRIMES[k] % n if n > 1 else 1
+            while n > 1 and math.gcd(a, n) != 1:
+                a += 1
+            b = mix64(self._salt ^ (k + 1)) % n if n else 0
+            self._perm[key] = (a, b, pow(a, -1, n) if n > 1 else 1)
+        self._created_step = max(1, _CREATED_SPAN // max(n, 1))
+        self._modified_step = max(1, _MODIFIED_SPAN // max(n, 1))
+
+    # -- identity ---------------------------------------------------------------------
+    def h(self, idx: int) -> int:
+        """The item's 64-bit hash, the source of all its random-looking fields."""
+        return mix64(self._salt ^ idx)
+
+    def author_range(self, author: str) -> tuple[int, int] | None:
+        """Index range ``[lo, hi)`` of the author's repos, or ``None``."""
+        return self._ranges.get(author)
+
+    def author_of(self, idx: int) -> str:
+        """The author (namespace) of item ``idx``."""
+        return self.authors[bisect.bisect_right(self._starts, idx) - 1]
+
+    def _name(self, j: int, m: int) -> str:
+        k_max = -(-m // self._combos)
+        ci, k = divmod(j, k_max)
+        p0, p1, p2 = self._parts
+        f, rest = divmod(ci, len(p1) * len(p2))
+        s, v = divmod(rest, len(p2))
+        name = f"{p0[f]}-{p1[s]}-{p2[v]}"
+        if k:
+            name += f"-{k:0{len(str(k_max - 1))}d}"
+        return name
+
+    def repo_id(self, idx: int) -> str:
+        """The repo id (``author/name``) of item ``idx``."""
+        author = self.author_of(idx)
+        lo, hi = self._ranges[author]
+        return f"{author}/{self._name(idx - lo, hi - lo)}"
+
+    def index_of(self, repo_id: str) -> int | None:
+        """The index of a generated repo id, or ``None`` if it is not a generated one."""
+        author, _, name = repo_id.partition("/")
+        span = self._ranges.get(author)
+        if span is None or not name:
+            return None
+        lo, hi = span
+        parts = name.split("-")
+        if len(parts) not in (3, 4):
+            return None
+        try:
+            f, s, v = (self._part_index[k][parts[k]] for k in range(3))
+            k = int(parts[3]) if len(parts) == 4 else 0
+        except (KeyError, ValueError):
+            return None
+        k_max = -(-(hi - lo) // self._combos)
+        p1, p2 = len(self._parts[1]), len(self._parts[2])
+        j = ((f * p1 + s) * p2 + v) * k_max + k
+        if k >= k_max or j >= hi - lo or self._name(j, hi - lo) != name:
+            return None
+        return lo + j
+
+    # -- ordering ---------------------------------------------------------------------
+    def rank(self, key: str, idx: int) -> int:
+        """Position of ``idx`` in ascending order of ``key``."""
+        if key == "id":
+            return idx
+        a, b, _ = self._perm[key]
+        return (a * idx + b) % self.n
+
+    def at_rank(self, key: str, rank: int) -> int:
+        """Index of the item at ``rank`` in ascending order of ``key``."""
+        if key == "id":
+            return rank
+        _, b, a_inv = self._perm[key]
+        return ((rank - b) * a_inv) % self.n
+
+    def value(self, key: str, rank: int) -> SortValue:
+        """The value of ``key`` for the item at ``rank`` (non-decreasing in ``rank``)."""
+        top = self.n - rank  # 1 for the most popular item
+        if key == "downloads":
+            return int(90_000_000 / top**1.2)
+        if key == "likes":
+            return int(12_000 / top**1.05)
+        if key == "trendingScore":
+            return int(9_000 / top**1.4)
+        if key == "createdAt":
+            return _CREATED_START + rank * self._created_step
+        if key == "lastModified":
+            return _MODIFIED_START + rank * self._modified_step
+        return self.repo_id(rank)
+
+    def field(self, key: str, idx: int) -> SortValue:
+        """The value of sort field ``key`` for item ``idx``."""
+        return self.value(key, self.rank(key, idx))
+
+    def sort_key(self, key: str, idx: int) -> tuple[SortValue, int, int]:
+        """The total-order key of item ``idx`` for sort ``key`` (ties broken by rank)."""
+        r = self.rank(key, idx)
+        return (self.value(key, r), 0, r)
+
+    # -- visibility -------------------------------------------------------------------
+    def private(self, idx: int) -> bool:
+        """Whether the repo is private (a quarter of the repos of ``demo``/``demo-org``)."""
+        author = self.author_of(idx)
+        if author not in V.PRIVATE_OWNERS:
+            return False
+        return (idx - self._ranges[author][0]) % 4 == 0
+
+    def gated(self, idx: int) -> str | bool:
+        """``"manual"``, ``"auto"`` or ``False`` (about 3% each; spaces are never gated)."""
+        if self.kind == "space" or self.private(idx):
+            return False
+        g = (self.h(idx) >> 30) & 63
+        return "manual" if g < 2 else "auto" if g < 4 else False
+
+    def object_id(self, idx: int) -> str:
+        """A Mongo-like ``_id`` whose leading timestamp is the creation time."""
+        created = int(self.field("createdAt", idx))
+        return f"{created:08x}{mix64(self.h(idx) ^ 0x1D):016x}"
+
+    # -- tag helpers shared by the kind modules ----------------------------------------
+    def family(self, idx: int) -> str:
+        """First word of the repo name (the model type for models)."""
+        author = self.author_of(idx)
+        lo, hi = self._ranges[author]
+        k_max = -(-(hi - lo) // self._combos)
+        ci = (idx - lo) // k_max
+        return self._parts[0][ci // (len(self._parts[1]) * len(self._parts[2]))]
+
+    def size_word(self, idx: int) -> str:
+        """Second word of the repo name (a size for models)."""
+        lo, hi = self._ranges[self.author_of(idx)]
+        k_max = -(-(hi - lo) // self._combos)
+        ci = (idx - lo) // k_max
+        return self._parts[1][(ci // len(self._parts[2])) % len(self._parts[1])]
+
+
+TagPredicate = Callable[[int], bool]
+
+
+def common_fields(gen: Generated, idx: int) -> dict[str, Any]:
+    """Fields every kind shares, computed once per item build."""
+    return {
+        "_id": gen.object_id(idx),
+        "id": gen.repo_id(idx),
+        "author": gen.author_of(idx),
+        "likes": gen.field("likes", idx),
+        "trendingScore": gen.field("trendingScore", idx),
+        "createdAt": iso(gen.field("createdAt", idx)),  # type: ignore[arg-type]
+        "lastModified": iso(gen.field("lastModified", idx)),  # type: ignore[arg-type]
+        "private": gen.private(idx),
+        "gated": gen.gated(idx),
+        "sha": sha40(gen.h(idx)),
+    }

@@ -1,0 +1,325 @@
+"""The in-memory repo store of one kind and its keyset-paged listings.
+
+A listing is the merge of two sorted sources: the generated items (ordered by arithmetic,
+see ``_data``) and a small sorted list of curated/added repos. A page resumes after the
+sort key of the last item it returned, so pages stay correct while repos are added or
+removed. Keys are ``(value, 0, rank)`` for generated items and ``(value, 1, id)`` for the
+others: a total order without ties.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import msgspec
+
+from . import _kinds
+from ._curated import REDIRECTS, Curated, curated
+from ._data import Generated, SortValue
+
+Ref = int | Curated
+SortKey = tuple[SortValue, int, int | str]
+Shape = tuple[str, ...]
+_INDEX_CACHE: Final = 64
+_encode = msgspec.json.Encoder().encode
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: ``user`` is ``None`` for anonymous callers."""
+
+    user: str | None = None
+    orgs: tuple[str, ...] = ()
+
+    def owns(self, author: str) -> bool:
+        """Whether the viewer may see private repos of ``author``."""
+        return self.user is not None and (author == self.user or author in self.orgs)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A parsed listing request."""
+
+    sort: str = "trendingScore"
+    descending: bool = True
+    limit: int = 1000
+    search: str | None = None
+    author: str | None = None
+    filters: tuple[str, ...] = ()
+    gated: bool | None = None
+    shape: Shape = ("default",)
+
+
+class _Source:
+    """Generated items of one candidate set, in ascending sort order."""
+
+    def __init__(self, gen: Generated, key: str, members: Sequence[int] | None) -> None:
+        self.gen = gen
+        self.key = key
+        self.members = members
+        self.length = gen.n if members is None else len(members)
+
+    def idx(self, p: int) -> int:
+        if self.members is None:
+            return self.gen.at_rank(self.key, p)
+        return self.members[p]
+
+    def sort_key(self, p: int) -> SortKey:
+        if self.members is None:
+            return (self.gen.value(self.key, p), 0, p)
+        return self.gen.sort_key(self.key, self.members[p])
+
+    def bisect(self, target: SortKey, *, right: bool) -> int:
+        lo, hi = 0, self.length
+        while lo < hi:
+            mid = (lo + hi) // 2
+            k = self.sort_key(mid)
+            if k < target or (right and k == target):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+
+class RepoStore:
+    """Models, datasets or spaces: generated items, curated ones, and run-time changes."""
+
+    def __init__(self, kind: str, n: int, seed: int, *, cache_size: int = 65_536) -> None:
+        self.kind = kind
+        self.gen = Generated(kind, n, seed)
+        self.sort_keys = tuple(
+            k for k in ("trendingScore", "likes", "downloads", "createdAt", "lastModified", "id")
+            if not (kind == "space" and k == "downloads")
+        )  # fmt: skip
+        self.redirects: dict[str, str] = dict(REDIRECTS[kind])
+        self._extras: dict[str, Curated] = {}
+        self._deleted: set[int] = set()
+        for repo in curated(kind):
+            if self.gen.index_of(repo.id) is not None:
+                raise RuntimeError(f"curated id {repo.id} collides with a generated one")
+            self._extras[repo.id] = repo
+        self._extra_order: dict[str, tuple[list[SortKey], list[Curated]]] = {}
+        self._members: dict[tuple[Any, ...], Sequence[int]] = {}
+        self._list_item = _kinds.LIST_ITEM[kind]
+        self._info = _kinds.INFO[kind]
+        self._expanded = _kinds.EXPANDED[kind]
+        self.item_bytes: Callable[[Ref, Shape], bytes] = functools.lru_cache(maxsize=cache_size)(
+            self._build_item_bytes
+        )
+
+    # -- mutations (the write side builds on these) ----------------------------------------
+    def add(self, repo: Curated) -> None:
+        """Add (or replace) a repo that is not generated."""
+        self._extras[repo.id] = repo
+        self._changed()
+
+    def delete(self, repo_id: str) -> bool:
+        """Remove a repo; return whether it existed."""
+        if self._extras.pop(repo_id, None) is not None:
+            self._changed()
+            return True
+        idx = self.gen.index_of(repo_id)
+        if idx is None or idx in self._deleted:
+            return False
+        self._deleted.add(idx)
+        self._changed()
+        return True
+
+    def _changed(self) -> None:
+        self._extra_order.clear()
+        self.item_bytes.cache_clear()  # type: ignore[attr-defined]
+
+    # -- lookups ---------------------------------------------------------------------------
+    def resolve(self, repo_id: str) -> Ref | None:
+        """The repo with this id, or ``None``."""
+        extra = self._extras.get(repo_id)
+        if extra is not None:
+            return extra
+        idx = self.gen.index_of(repo_id)
+        return None if idx is None or idx in self._deleted else idx
+
+    def repo_id(self, ref: Ref) -> str:
+        """The id of ``ref``."""
+        return self.gen.repo_id(ref) if isinstance(ref, int) else ref.id
+
+    def author(self, ref: Ref) -> str:
+        """The namespace of ``ref``."""
+        return self.gen.author_of(ref) if isinstance(ref, int) else ref.author
+
+    def is_private(self, ref: Ref) -> bool:
+        """Whether ``ref`` is private."""
+        return self.gen.private(ref) if isinstance(ref, int) else ref.private
+
+    def visible(self, ref: Ref, viewer: Viewer) -> bool:
+        """Whether ``viewer`` may see ``ref``."""
+        return not self.is_private(ref) or viewer.owns(self.author(ref))
+
+    def info(self, ref: Ref) -> dict[str, Any]:
+        """The full info body."""
+        return self._info(self.gen, ref) if isinstance(ref, int) else dict(ref.info)
+
+    def expanded(self, ref: Ref) -> dict[str, Any]:
+        """Every expandable field."""
+        return self._expanded(self.gen, ref) if isinstance(ref, int) else ref.expanded()
+
+    def tags(self, ref: Ref) -> list[str]:
+        """The tags of ``ref``."""
+        if isinstance(ref, int):
+            return _kinds.TAGS[self.kind](self.gen, ref)
+        return list(ref.info.get("tags", []))
+
+    def iter_ids(self, *, include_private: bool = False) -> Iterable[str]:
+        """Every listed repo id (generated then curated), for tests and tools."""
+        for idx in range(self.gen.n):
+            if idx not in self._deleted and (include_private or not self.gen.private(idx)):
+                yield self.gen.repo_id(idx)
+        for repo in self._extras.values():
+            if repo.listed and (include_private or not repo.private):
+                yield repo.id
+
+    # -- serialisation -----------------------------------------------------------------------
+    def _build_item_bytes(self, ref: Ref, shape: Shape) -> bytes:
+        return _encode(self.project(ref, shape))
+
+    def project(self, ref: Ref, shape: Shape) -> dict[str, Any]:
+        """The body of ``ref`` in a list ``shape``: ``("default",)``, ``("full", ...)`` with
+        optional ``"config"``/``"cardData"`` flags, ``("config",)``, or ``("expand", *fields)``.
+        """
+        if shape[0] == "expand":
+            full = self.expanded(ref)
+            out = {"_id": full["_id"], "id": full["id"]}
+            wanted = set(shape[1:])
+            for key, value in full.items():
+                if key in wanted and value is not None:
+                    out[key] = value
+            return out
+        if isinstance(ref, int) and shape == ("default",):
+            return self._list_item(self.gen, ref)
+        full = self.expanded(ref)
+        keys = list(_kinds.DEFAULT_LIST_KEYS[self.kind])
+        if "full" in shape:
+            keys += _kinds.FULL_LIST_EXTRA[self.kind]
+        if "config" in shape:
+            keys.append("config")
+        if "cardData" in shape and "cardData" not in keys:
+            keys.append("cardData")
+        return {k: full[k] for k in keys if k in full}
+
+    # -- listings ----------------------------------------------------------------------------
+    def _extras_sorted(self, key: str) -> tuple[list[SortKey], list[Curated]]:
+        cached = self._extra_order.get(key)
+        if cached is None:
+            pairs = sorted(((r.field(key), 1, r.id), r) for r in self._extras.values() if r.listed)
+            cached = ([k for k, _ in pairs], [r for _, r in pairs])
+            self._extra_order[key] = cached
+        return cached
+
+    def _cached(
+        self, cache_key: tuple[Any, ...], build: Callable[[], Sequence[int]]
+    ) -> Sequence[int]:
+        members = self._members.get(cache_key)
+        if members is None:
+            if len(self._members) >= _INDEX_CACHE:
+                self._members.pop(next(iter(self._members)))
+            members = self._members[cache_key] = build()
+        return members
+
+    def _tag_members(self, tag: str) -> Sequence[int]:
+        test = _kinds.tag_predicate(self.gen, tag)
+        return self._cached(("tag", tag), lambda: array("I", filter(test, range(self.gen.n))))
+
+    def _source(self, query: ListQuery) -> tuple[_Source, list[Callable[[int], bool]]]:
+        """The narrowest indexed candidate set, and the tests left for each item."""
+        gen, key = self.gen, query.sort
+        tests: list[Callable[[int], bool]] = []
+        if query.author is not None:
+            span = gen.author_range(query.author) or (0, 0)
+            if key == "id":
+                return _Source(gen, key, range(*span)), tests
+            members = self._cached(
+                ("author", query.author, key),
+                lambda: array("I", sorted(range(*span), key=lambda i: gen.rank(key, i))),
+            )
+            return _Source(gen, key, members), tests
+        if query.filters:
+            tag = query.filters[0]
+            tagged = self._tag_members(tag)
+            members = self._cached(
+                ("tag", tag, key),
+                lambda: array("I", sorted(tagged, key=lambda i: gen.rank(key, i))),
+            )
+            return _Source(gen, key, members), tests
+        return _Source(gen, key, None), tests
+
+    def _matcher(self, query: ListQuery, viewer: Viewer) -> Callable[[Ref], bool]:
+        gen = self.gen
+        author, search, gated = query.author, query.search, query.gated
+        generated_tests = [_kinds.tag_predicate(gen, t) for t in query.filters[1:]]
+        needle = search.lower() if search else None
+
+        def match(ref: Ref) -> bool:
+            if isinstance(ref, int):
+                if ref in self._deleted:
+                    return False
+                if gen.private(ref) and not viewer.owns(gen.author_of(ref)):
+                    return False
+                if any(not t(ref) for t in generated_tests):
+                    return False
+                if gated is not None and bool(gen.gated(ref)) != gated:
+                    return False
+                return needle is None or needle in gen.repo_id(ref).lower()
+            if author is not None and ref.author != author:
+                return False
+            if not self.visible(ref, viewer):
+                return False
+            tags = ref.info.get("tags", [])
+            if any(t not in tags for t in query.filters):
+                return False
+            if gated is not None and bool(ref.info.get("gated")) != gated:
+                return False
+            return needle is None or needle in ref.id.lower()
+
+        return match
+
+    def page(
+        self, query: ListQuery, viewer: Viewer, after: SortKey | None
+    ) -> tuple[list[Ref], SortKey | None, bool]:
+        """Up to ``query.limit`` refs after ``after``; the last key; whether more follow."""
+        source, _ = self._source(query)
+        ekeys, extras = self._extras_sorted(query.sort)
+        match = self._matcher(query, viewer)
+        desc = query.descending
+        if desc:
+            gp = source.length - 1 if after is None else source.bisect(after, right=False) - 1
+            ep = len(extras) - 1 if after is None else bisect.bisect_left(ekeys, after) - 1
+            step = -1
+        else:
+            gp = 0 if after is None else source.bisect(after, right=True)
+            ep = 0 if after is None else bisect.bisect_right(ekeys, after)
+            step = 1
+        out: list[Ref] = []
+        last: SortKey | None = None
+        n_gen, n_ext = source.length, len(extras)
+        while True:
+            g_ok = 0 <= gp < n_gen
+            e_ok = 0 <= ep < n_ext
+            if not g_ok and not e_ok:
+                return out, last, False
+            gk = source.sort_key(gp) if g_ok else None
+            if gk is not None and (not e_ok or ((gk < ekeys[ep]) != desc)):
+                ref: Ref = source.idx(gp)
+                key = gk
+                gp += step
+            else:
+                ref, key = extras[ep], ekeys[ep]
+                ep += step
+            if match(ref):
+                if len(out) >= query.limit:
+                    return out, last, True
+                out.append(ref)
+                last = key
