@@ -95,25 +95,27 @@ class RateLimitGate:
             return 0.0
         return -1.0
 
-    async def acquire(self, bucket: str, *, max_wait: float) -> int:
-        """Wait until a request to ``bucket`` may be sent; returns its sequence number.
+    async def acquire(self, bucket: str, *, max_wait: float) -> tuple[int, float]:
+        """Wait until a request to ``bucket`` may be sent.
 
-        Raises ``GateRefused`` at once when the wait would exceed ``max_wait``.
+        Returns its sequence number and the time spent waiting for another request to
+        learn the quota (queueing, not a rate-limit wait). Raises ``GateRefused`` at
+        once when a rate-limit wait would exceed ``max_wait``.
         """
         b = self._bucket(bucket)
+        queued = 0.0
         while True:
             now = self._clock()
             wait = self._wait_needed(b, now)
             if wait == 0.0:
                 break
             if wait < 0:  # a probe is learning the quota
-                if max_wait <= 0:
-                    raise GateRefused(bucket, 0.0, b)
                 event = b.probe_done
                 try:
-                    await asyncio.wait_for(event.wait(), min(max_wait, _PROBE_PATIENCE))
+                    await asyncio.wait_for(event.wait(), _PROBE_PATIENCE)
                 except TimeoutError:
                     b.probe_seq = None  # the probe is slow: stop waiting for it
+                queued += self._clock() - now
                 continue
             if wait > max_wait:
                 raise GateRefused(bucket, wait, b)
@@ -124,7 +126,7 @@ class RateLimitGate:
         if not b.ungated and not self._fresh(b, self._clock()) and b.probe_seq is None:
             b.probe_seq = seq
             b.probe_done = asyncio.Event()
-        return seq
+        return seq, queued
 
     def _end_probe(self, b: _Bucket, seq: int) -> None:
         if b.probe_seq == seq:

@@ -468,7 +468,10 @@ class Transport:
         assert self.gate is not None
         max_wait = min(call.opts.retry.max_rate_limit_wait, self._remaining(call))
         try:
-            return await self.gate.acquire(bucket, max_wait=max_wait)
+            seq, queued = await self.gate.acquire(bucket, max_wait=max_wait)
+            if call.deadline_at is not None:
+                call.deadline_at += queued  # waiting for a quota probe is queueing
+            return seq
         except GateRefused as refused:
             raise RateLimitError(
                 f"the {bucket!r} rate limit is spent: the next request could go in "
