@@ -52,12 +52,15 @@ class _Walker(Generic[T]):
         self._type = item_type
         self._same_origin = same_origin
         self._seen: set[str] = set()
+        self._error: PaginationError | None = None
 
     @property
     def pending(self) -> str | None:
         return self._target
 
     async def next_page(self) -> Page[T] | None:
+        if self._error is not None:
+            raise self._error
         target = self._target
         if target is None:
             return None
@@ -66,30 +69,32 @@ class _Walker(Generic[T]):
         self._seen.add(response.url)
         items = _decode_page(response, self._type)
         next_url = response.next_url
-        if next_url is not None:
-            self._check_next(next_url, response.url)
         self._target = next_url
+        if next_url is not None:
+            # This page's items are still delivered; the bad link fails the next read.
+            self._error = self._check_next(next_url, response.url)
         return Page(items=items, next_url=next_url, url=response.url)
 
-    def _check_next(self, next_url: str, current: str) -> None:
+    def _check_next(self, next_url: str, current: str) -> PaginationError | None:
         try:
             url = URL(next_url, encoded=True)
         except (ValueError, TypeError):
-            raise PaginationError(
+            return PaginationError(
                 f"the server sent an invalid next-page URL: {next_url!r}", url=current
-            ) from None
+            )
         if not self._same_origin(url):
-            raise PaginationError(
+            return PaginationError(
                 f"the next-page link points to another origin ({url.origin()}); "
                 "it was not followed",
                 url=current,
             )
         if next_url in self._seen:
-            raise PaginationError(
+            return PaginationError(
                 "the next-page link points to a page already read (a pagination loop); "
                 "stopping instead of repeating items",
                 url=current,
             )
+        return None
 
 
 def _decode_page(response: Any, item_type: type[Any]) -> list[Any]:

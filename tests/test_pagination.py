@@ -1,0 +1,221 @@
+"""Paginator over real sockets: Link following, limit, resume, hostile links, release."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+
+from hubapi_async import HubClient, Page, PaginationError, Paginator
+from hubapi_async.testing import Fault, LocalHub
+from hubapi_async.types import ModelInfo
+
+from ._helpers import checked_out_connections
+
+TOKEN = "hf_local_token"
+
+
+@pytest.fixture
+async def lh() -> LocalHub:
+    hub = LocalHub(models=120, datasets=5, spaces=5, page_size=1000)
+    async with hub:
+        yield hub
+
+
+def list_requests(lh: LocalHub) -> list[str]:
+    return [r.query_string for r in lh.requests if r.path == "/api/models"]
+
+
+async def test_list_is_lazy_and_not_awaitable(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.models.list(limit=10)
+        assert isinstance(paginator, Paginator)
+        assert list_requests(lh) == []
+        with pytest.raises(TypeError, match="not awaitable"):
+            await paginator  # type: ignore[misc]
+        assert paginator.next_url is None
+
+
+async def test_follows_link_pages_until_the_end(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 25}, type=ModelInfo)
+        items = [m async for m in paginator]
+    assert len(items) == 120 + _extra_models(lh)
+    assert len({m.id for m in items}) == len(items)
+    queries = list_requests(lh)
+    assert len(queries) >= 5
+    assert all("cursor=" in q for q in queries[1:])
+    assert paginator.next_url is None
+
+
+def _extra_models(lh: LocalHub) -> int:
+    return lh.model_count - 120 if hasattr(lh, "model_count") else 0
+
+
+async def test_limit_caps_items_and_the_first_request(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        items = [m async for m in hub.models.list(limit=7)]
+    assert len(items) == 7
+    queries = list_requests(lh)
+    assert len(queries) == 1
+    assert "limit=7" in queries[0]
+
+
+async def test_pages_and_next_url_resume(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        first = hub.paginate("/api/models", params={"limit": 30}, type=ModelInfo)
+        seen: list[str] = []
+        async for page in first.pages():
+            assert isinstance(page, Page)
+            seen += [m.id for m in page.items]
+            break
+        resume = first.next_url
+        assert resume is not None and "cursor=" in resume
+        rest = [m.id async for m in hub.models.list(resume_from=resume)]
+        everything = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
+    assert seen + rest == everything
+
+
+async def test_next_url_semantics_while_iterating(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo)
+        urls = []
+        count = 0
+        async for _ in paginator:
+            count += 1
+            urls.append(paginator.next_url)
+            if count == 25:
+                break
+    # while page 1 (items 1-9) is being yielded, the resume point is page 1 itself
+    assert urls[0] is not None and "cursor" not in urls[0]
+    # after its 10th item, page 2
+    assert urls[9] is not None and "cursor=" in urls[9]
+    assert urls[10] == urls[9]
+    assert urls[19] != urls[9]
+
+
+async def test_foreign_origin_link_is_a_pagination_error(lh: LocalHub) -> None:
+    link = '<http://evil.example/api/models?cursor=abc>; rel="next"'
+    lh.faults.add(
+        Fault(kind="status", status=200, headers={"Link": link}, body=b"[]", path=r"^/api/models$")
+    )
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        with pytest.raises(PaginationError, match="another origin"):
+            [m async for m in hub.models.list()]
+    assert all(r.origin != "evil" for r in lh.requests)
+
+
+async def test_link_loop_is_a_pagination_error(lh: LocalHub) -> None:
+    link = f'<{lh.url}/api/models?limit=1>; rel="next"'
+    body = b'[{"_id": "1", "id": "a/b"}]'
+    lh.faults.add(
+        Fault(kind="status", status=200, headers={"Link": link}, body=body, path=r"^/api/models$")
+    )
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        got = []
+        with pytest.raises(PaginationError, match="loop"):
+            async for m in hub.paginate("/api/models", params={"limit": 1}, type=ModelInfo):
+                got.append(m.id)
+    assert got == ["a/b"]  # the page's items are delivered before the error
+    assert len(list_requests(lh)) == 1
+
+
+async def test_relative_link_is_resolved_against_the_response(lh: LocalHub) -> None:
+    link = '</api/models?cursor=relative-second>; rel="next"'
+    body = b'[{"_id": "1", "id": "a/first"}]'
+    lh.faults.add(
+        Fault(
+            kind="status",
+            status=200,
+            headers={"Link": link},
+            body=body,
+            path=r"^/api/models$",
+            nth=[1],
+        )
+    )
+    lh.faults.add(
+        Fault(
+            kind="status",
+            status=200,
+            body=b'[{"_id": "2", "id": "a/second"}]',
+            path=r"^/api/models$",
+            nth=[2],
+        )
+    )
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        ids = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
+    assert ids == ["a/first", "a/second"]
+    assert list_requests(lh)[1] == "cursor=relative-second"
+
+
+async def test_resume_from_another_origin_is_refused(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        with pytest.raises(ValueError, match="origin"):
+            hub.models.list(resume_from="http://evil.example/api/models?cursor=x")
+
+
+@pytest.mark.parametrize("prefetch", [False, True])
+async def test_early_break_leaves_nothing_behind(lh: LocalHub, prefetch: bool) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        async for _ in hub.paginate(
+            "/api/models", params={"limit": 10}, type=ModelInfo, prefetch=prefetch
+        ):
+            break
+        gc.collect()
+        await asyncio.sleep(0.05)
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert not [t for t in pending if "next_page" in repr(t)]
+        assert checked_out_connections(hub) == 0
+
+
+async def test_prefetch_reads_one_page_ahead_and_async_with_releases(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True)
+        async with paginator:
+            async for _ in paginator:
+                await asyncio.sleep(0.05)
+                break
+            assert len(list_requests(lh)) == 2  # page 1 and the read-ahead of page 2
+        assert checked_out_connections(hub) == 0
+        items = [m async for m in hub.models.list(limit=35, prefetch=True)]
+    assert len(items) == 35
+
+
+async def test_exception_in_consumer_releases(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        with pytest.raises(RuntimeError):
+            async for _ in hub.paginate(
+                "/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True
+            ):
+                raise RuntimeError("consumer failed")
+        gc.collect()
+        await asyncio.sleep(0.05)
+        assert checked_out_connections(hub) == 0
+
+
+async def test_cancellation_mid_iteration(lh: LocalHub) -> None:
+    lh.faults.add(Fault(kind="stall", delay=2, path=r"^/api/models$", nth=[2]))
+    async with HubClient(lh.url, token=TOKEN) as hub:
+
+        async def crawl() -> int:
+            n = 0
+            async for _ in hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo):
+                n += 1
+            return n
+
+        task = asyncio.create_task(crawl())
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.05)
+        assert checked_out_connections(hub) == 0
+
+
+async def test_a_paginator_iterates_once(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.models.list(limit=3)
+        assert len([m async for m in paginator]) == 3
+        with pytest.raises(RuntimeError, match="already"):
+            [m async for m in paginator]
