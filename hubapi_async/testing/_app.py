@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import threading
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 from urllib.parse import quote, unquote
@@ -15,7 +16,6 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from . import _datasets, _kinds, _vocab
-from ._curated import Curated
 from ._data import mix64, sha40
 from ._faults import Fault, FaultInjector
 from ._ratelimit import RateLimiter, bucket_for
@@ -180,10 +180,9 @@ class HubServer:
         segs = path.split("/")
         if len(segs) > 3 and segs[-1] == "":
             segs.pop()
-        if len(segs) < 3 or segs[1] != "api":
+        if len(segs) < 3 or segs[1] != "api" or request.method not in ("GET", "HEAD"):
+            # The write side is not served yet: its routes are unknown pages, like any other.
             return not_found_page()
-        if request.method not in ("GET", "HEAD"):
-            return json_error(405, f"Method {request.method} is not supported by the local Hub")
         section = segs[2]
         if section in SECTIONS:
             store = self.stores[SECTIONS[section]]
@@ -259,7 +258,7 @@ class HubServer:
             if revision not in valid:
                 return json_error(404, f"Invalid rev id: {revision}", code="RevisionNotFound")
             if revision not in ("main", sha) and "sha" in body:
-                body["sha"] = sha40(mix64(_stable_hash(f"{body['id']}@{revision}")))
+                body["sha"] = sha40(mix64(zlib.crc32(f"{body['id']}@{revision}".encode())))
         if expand:
             wanted = set(expand)
             body = {"_id": body["_id"], "id": body["id"]} | {
@@ -329,20 +328,10 @@ class HubServer:
             if "sort" not in request.query:
                 kept.append("sort=trendingScore")
             kept.append("cursor=" + _encode_cursor(last, query.sort, query.descending))
-            url = f"{request.scheme}://{request.host}{request.path}?{'&'.join(kept)}"
+            path = request.raw_path.partition("?")[0]
+            url = f"{request.scheme}://{request.host}{path}?{'&'.join(kept)}"
             resp.headers["Link"] = f'<{url}>; rel="next"'
         return resp
-
-
-def _stable_hash(text: str) -> int:
-    import zlib
-
-    return zlib.crc32(text.encode())
-
-
-def curated_or_none(ref: Ref) -> Curated | None:
-    """The curated record behind ``ref``, if any."""
-    return ref if isinstance(ref, Curated) else None
 
 
 def build_apps(server: HubServer, *, cdn: bool) -> tuple[web.Application, web.Application | None]:

@@ -17,7 +17,7 @@ import bisect
 import math
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from . import _vocab as V
 
@@ -49,11 +49,37 @@ def mix64(x: int) -> int:
     return x ^ (x >> 31)
 
 
+_DAYS: dict[int, str] = {}
+
+
 def iso(ts: float) -> str:
     """Format epoch seconds as the Hub does: ``2024-02-19T11:06:12.000Z``."""
     whole = math.floor(ts)
     ms = round((ts - whole) * 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{ms:03d}Z"
+    day_no, secs = divmod(whole, 86_400)
+    day = _DAYS.get(day_no)
+    if day is None:
+        day = _DAYS[day_no] = time.strftime("%Y-%m-%d", time.gmtime(day_no * 86_400))
+    hours, rest = divmod(secs, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{day}T{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}Z"
+
+
+class Basics(NamedTuple):
+    """The fields of a generated item that every shape needs, computed together."""
+
+    idx: int
+    h: int
+    author: str
+    id: str
+    family: str
+    size: str
+    private: bool
+    likes: int
+    trending: int
+    downloads: int
+    created: int
+    modified: int
 
 
 def sha40(h: int) -> str:
@@ -109,6 +135,15 @@ class Generated:
                 a += 1
             b = mix64(self._salt ^ (k + 1)) % n if n else 0
             self._perm[key] = (a, b, pow(a, -1, n) if n > 1 else 1)
+        # Per author (by position in self.authors): (lo, size, suffix count, suffix width).
+        self._layout: list[tuple[int, int, int, int]] = []
+        for author in self.authors:
+            lo, hi = self._ranges[author]
+            k_max = -(-(hi - lo) // self._combos)
+            self._layout.append((lo, hi - lo, k_max, len(str(k_max - 1))))
+        self._owner_spans = tuple(
+            span for owner, span in self._ranges.items() if owner in V.PRIVATE_OWNERS
+        )
         self._created_step = max(1, _CREATED_SPAN // max(n, 1))
         self._modified_step = max(1, _MODIFIED_SPAN // max(n, 1))
 
@@ -198,6 +233,10 @@ class Generated:
         """The value of sort field ``key`` for item ``idx``."""
         return self.value(key, self.rank(key, idx))
 
+    def date(self, key: str, idx: int) -> str:
+        """The ``createdAt`` or ``lastModified`` of item ``idx``, formatted."""
+        return iso(float(self.field(key, idx)))
+
     def sort_key(self, key: str, idx: int) -> tuple[SortValue, int, int]:
         """The total-order key of item ``idx`` for sort ``key`` (ties broken by rank)."""
         r = self.rank(key, idx)
@@ -221,7 +260,43 @@ class Generated:
     def object_id(self, idx: int) -> str:
         """A Mongo-like ``_id`` whose leading timestamp is the creation time."""
         created = int(self.field("createdAt", idx))
-        return f"{created:08x}{mix64(self.h(idx) ^ 0x1D):016x}"
+        return f"{created:08x}{self.h(idx):016x}"
+
+    def basics(self, idx: int) -> Basics:
+        """Everything most item shapes need, computed in one pass."""
+        a = bisect.bisect_right(self._starts, idx) - 1
+        author = self.authors[a]
+        lo, _m, k_max, width = self._layout[a]
+        ci, k = divmod(idx - lo, k_max)
+        p0, p1, p2 = self._parts
+        f, rest = divmod(ci, len(p1) * len(p2))
+        s, v = divmod(rest, len(p2))
+        family, size = p0[f], p1[s]
+        repo_id = (
+            f"{author}/{family}-{size}-{p2[v]}-{k:0{width}d}"
+            if k
+            else (f"{author}/{family}-{size}-{p2[v]}")
+        )
+        n, perm = self.n, self._perm
+        private = author in V.PRIVATE_OWNERS and (idx - lo) % 4 == 0
+        pa, pb, _ = perm["likes"]
+        likes = int(12_000 / (n - (pa * idx + pb) % n) ** 1.05)
+        pa, pb, _ = perm["trendingScore"]
+        trending = int(9_000 / (n - (pa * idx + pb) % n) ** 1.4)
+        pa, pb, _ = perm["downloads"]
+        downloads = int(90_000_000 / (n - (pa * idx + pb) % n) ** 1.2)
+        pa, pb, _ = perm["createdAt"]
+        created = _CREATED_START + ((pa * idx + pb) % n) * self._created_step
+        pa, pb, _ = perm["lastModified"]
+        modified = _MODIFIED_START + ((pa * idx + pb) % n) * self._modified_step
+        return Basics(
+            idx, mix64(self._salt ^ idx), author, repo_id, family, size, private,
+            likes, trending, downloads, created, modified,
+        )  # fmt: skip
+
+    def maybe_private(self, idx: int) -> bool:
+        """Cheap test: ``False`` means surely public."""
+        return any(lo <= idx < hi for lo, hi in self._owner_spans)
 
     # -- tag helpers shared by the kind modules ----------------------------------------
     def family(self, idx: int) -> str:
@@ -245,15 +320,19 @@ TagPredicate = Callable[[int], bool]
 
 def common_fields(gen: Generated, idx: int) -> dict[str, Any]:
     """Fields every kind shares, computed once per item build."""
+    b = gen.basics(idx)
+    g = (b.h >> 30) & 63
+    gated = "manual" if g < 2 else "auto" if g < 4 else False
     return {
-        "_id": gen.object_id(idx),
-        "id": gen.repo_id(idx),
-        "author": gen.author_of(idx),
-        "likes": gen.field("likes", idx),
-        "trendingScore": gen.field("trendingScore", idx),
-        "createdAt": iso(gen.field("createdAt", idx)),  # type: ignore[arg-type]
-        "lastModified": iso(gen.field("lastModified", idx)),  # type: ignore[arg-type]
-        "private": gen.private(idx),
-        "gated": gen.gated(idx),
-        "sha": sha40(gen.h(idx)),
+        "_id": f"{b.created:08x}{b.h:016x}",
+        "id": b.id,
+        "author": b.author,
+        "likes": b.likes,
+        "trendingScore": b.trending,
+        "downloads": b.downloads,
+        "createdAt": iso(b.created),
+        "lastModified": iso(b.modified),
+        "private": b.private,
+        "gated": False if gen.kind == "space" or b.private else gated,
+        "sha": sha40(b.h),
     }

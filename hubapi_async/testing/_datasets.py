@@ -14,10 +14,10 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from . import _kinds
 from . import _vocab as V
 from ._curated import Curated, croissant_context
 from ._data import mix64
+from ._gen_datasets import parquet_layout
 from ._responses import encode, json_error, json_response, request_id
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def layout_of(store: RepoStore, ref: Ref) -> dict[str, dict[str, int]] | None:
     """``{subset: {split: shards}}`` of a dataset's parquet export, or ``None``."""
     if isinstance(ref, Curated):
         return ref.parquet
-    return _kinds.parquet_layout(store.gen, ref)
+    return parquet_layout(store.gen, ref)
 
 
 @functools.lru_cache(maxsize=256)

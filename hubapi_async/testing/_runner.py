@@ -15,7 +15,8 @@ from ._app import HubServer, build_apps
 from ._faults import FaultInjector
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
 from ._responses import RecordedRequest
-from ._store import RepoStore
+from ._store import RepoStore, Viewer
+from ._vocab import DEMO_ORGS, DEMO_USER
 
 _SHUTDOWN_TIMEOUT: Final = 0.2
 
@@ -115,6 +116,27 @@ class LocalHub:
     def reset_rate_limits(self) -> None:
         """Forget every request counted so far and start a fresh window."""
         self._server.limiter.reset()
+
+    def count(self, kind: str = "model", *, authenticated: bool = True) -> int:
+        """How many repos of ``kind`` an unfiltered listing returns to a token holder (who
+        sees the private ones) or, with ``authenticated=False``, to an anonymous caller."""
+        viewer = Viewer(DEMO_USER, DEMO_ORGS) if authenticated else Viewer()
+        return self.stores[kind].count(viewer)
+
+    @property
+    def model_count(self) -> int:
+        """Models listed to a token holder (generated plus recorded ones)."""
+        return self.count("model")
+
+    @property
+    def dataset_count(self) -> int:
+        """Datasets listed to a token holder."""
+        return self.count("dataset")
+
+    @property
+    def space_count(self) -> int:
+        """Spaces listed to a token holder."""
+        return self.count("space")
 
     @property
     def running(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import msgspec
 
-from . import _kinds
+from . import _kinds, _vocab
 from ._curated import REDIRECTS, Curated, curated
 from ._data import Generated, SortValue
 
@@ -173,6 +173,19 @@ class RepoStore:
             return _kinds.TAGS[self.kind](self.gen, ref)
         return list(ref.info.get("tags", []))
 
+    def count(self, viewer: Viewer) -> int:
+        """How many repos an unfiltered listing shows ``viewer``."""
+        total = self.gen.n - len(self._deleted)
+        for owner in _vocab.PRIVATE_OWNERS:
+            span = self.gen.author_range(owner)
+            if span is not None and not viewer.owns(owner):
+                total -= sum(
+                    1
+                    for i in range(span[0], span[1], 4)
+                    if i not in self._deleted and self.gen.private(i)
+                )
+        return total + sum(1 for r in self._extras.values() if r.listed and self.visible(r, viewer))
+
     def iter_ids(self, *, include_private: bool = False) -> Iterable[str]:
         """Every listed repo id (generated then curated), for tests and tools."""
         for idx in range(self.gen.n):
@@ -233,19 +246,18 @@ class RepoStore:
         test = _kinds.tag_predicate(self.gen, tag)
         return self._cached(("tag", tag), lambda: array("I", filter(test, range(self.gen.n))))
 
-    def _source(self, query: ListQuery) -> tuple[_Source, list[Callable[[int], bool]]]:
-        """The narrowest indexed candidate set, and the tests left for each item."""
+    def _source(self, query: ListQuery) -> tuple[_Source, int]:
+        """The narrowest indexed candidate set, and how many filters it already applies."""
         gen, key = self.gen, query.sort
-        tests: list[Callable[[int], bool]] = []
         if query.author is not None:
             span = gen.author_range(query.author) or (0, 0)
             if key == "id":
-                return _Source(gen, key, range(*span)), tests
+                return _Source(gen, key, range(*span)), 0
             members = self._cached(
                 ("author", query.author, key),
                 lambda: array("I", sorted(range(*span), key=lambda i: gen.rank(key, i))),
             )
-            return _Source(gen, key, members), tests
+            return _Source(gen, key, members), 0
         if query.filters:
             tag = query.filters[0]
             tagged = self._tag_members(tag)
@@ -253,20 +265,26 @@ class RepoStore:
                 ("tag", tag, key),
                 lambda: array("I", sorted(tagged, key=lambda i: gen.rank(key, i))),
             )
-            return _Source(gen, key, members), tests
-        return _Source(gen, key, None), tests
+            return _Source(gen, key, members), 1
+        return _Source(gen, key, None), 0
 
-    def _matcher(self, query: ListQuery, viewer: Viewer) -> Callable[[Ref], bool]:
+    def _matcher(self, query: ListQuery, viewer: Viewer, indexed: int) -> Callable[[Ref], bool]:
         gen = self.gen
         author, search, gated = query.author, query.search, query.gated
-        generated_tests = [_kinds.tag_predicate(gen, t) for t in query.filters[1:]]
+        generated_tests = [_kinds.tag_predicate(gen, t) for t in query.filters[indexed:]]
         needle = search.lower() if search else None
+
+        deleted = self._deleted
+        sees_private = all(viewer.owns(owner) for owner in _vocab.PRIVATE_OWNERS)
+        simple = not (generated_tests or gated is not None or needle or deleted)
 
         def match(ref: Ref) -> bool:
             if isinstance(ref, int):
-                if ref in self._deleted:
+                if simple and (sees_private or not gen.maybe_private(ref)):
+                    return True
+                if deleted and ref in deleted:
                     return False
-                if gen.private(ref) and not viewer.owns(gen.author_of(ref)):
+                if not sees_private and gen.private(ref) and not viewer.owns(gen.author_of(ref)):
                     return False
                 if any(not t(ref) for t in generated_tests):
                     return False
@@ -290,9 +308,9 @@ class RepoStore:
         self, query: ListQuery, viewer: Viewer, after: SortKey | None
     ) -> tuple[list[Ref], SortKey | None, bool]:
         """Up to ``query.limit`` refs after ``after``; the last key; whether more follow."""
-        source, _ = self._source(query)
+        source, indexed = self._source(query)
         ekeys, extras = self._extras_sorted(query.sort)
-        match = self._matcher(query, viewer)
+        match = self._matcher(query, viewer, indexed)
         desc = query.descending
         if desc:
             gp = source.length - 1 if after is None else source.bisect(after, right=False) - 1
@@ -303,23 +321,33 @@ class RepoStore:
             ep = 0 if after is None else bisect.bisect_right(ekeys, after)
             step = 1
         out: list[Ref] = []
-        last: SortKey | None = None
-        n_gen, n_ext = source.length, len(extras)
+        last_gen, last_ext = -1, -1  # position of the last item taken, in its source
+        n_gen, n_ext, limit = source.length, len(extras), query.limit
+        idx_at = source.idx
         while True:
-            g_ok = 0 <= gp < n_gen
-            e_ok = 0 <= ep < n_ext
-            if not g_ok and not e_ok:
-                return out, last, False
-            gk = source.sort_key(gp) if g_ok else None
-            if gk is not None and (not e_ok or ((gk < ekeys[ep]) != desc)):
-                ref: Ref = source.idx(gp)
-                key = gk
-                gp += step
+            if 0 <= gp < n_gen:
+                take_gen = not 0 <= ep < n_ext or ((source.sort_key(gp) < ekeys[ep]) != desc)
+            elif 0 <= ep < n_ext:
+                take_gen = False
             else:
-                ref, key = extras[ep], ekeys[ep]
-                ep += step
+                break
+            if take_gen:
+                ref: Ref = idx_at(gp)
+                pos, gp = gp, gp + step
+            else:
+                ref = extras[ep]
+                pos, ep = ep, ep + step
             if match(ref):
-                if len(out) >= query.limit:
-                    return out, last, True
+                if len(out) >= limit:
+                    return out, self._last_key(source, ekeys, last_gen, last_ext), True
                 out.append(ref)
-                last = key
+                last_gen, last_ext = (pos, -1) if take_gen else (-1, pos)
+        return out, self._last_key(source, ekeys, last_gen, last_ext), False
+
+    @staticmethod
+    def _last_key(
+        source: _Source, ekeys: list[SortKey], last_gen: int, last_ext: int
+    ) -> SortKey | None:
+        if last_gen >= 0:
+            return source.sort_key(last_gen)
+        return ekeys[last_ext] if last_ext >= 0 else None
