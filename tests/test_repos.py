@@ -134,7 +134,7 @@ async def test_datasets_and_spaces(hub: HubClient) -> None:
 async def test_dataset_tag_filters(hub: HubClient) -> None:
     tags = await hub.datasets.tags_by_type()
     assert tags
-    kind, entries = next(iter(tags.items()))
+    _kind, entries = next(iter(tags.items()))
     wanted = entries[0].id
     found = [d async for d in hub.datasets.list(filter=wanted, limit=5)]
     assert all(wanted in (d.tags or []) for d in found)
