@@ -285,16 +285,21 @@ class Paginator(Generic[T]):
         it = self._page_iterator()
         remaining = self._limit
         try:
-            async for page in it:
+            while remaining is None or remaining > 0:
+                try:
+                    page = await it.__anext__()
+                except StopAsyncIteration:
+                    break
                 self._current = page
-                self._next_url = page.next_url
+                self._next_url = page.url  # in the consumer's hands: resume here
+                following = page.next_url
                 if remaining is not None:
-                    if remaining <= 0:
-                        break
                     if len(page.items) > remaining:
                         page = Page(items=page.items[:remaining], next_url=None, url=page.url)
+                        following = page.url  # not all of it was yielded
                     remaining -= len(page.items)
                 yield page
+                self._next_url = following  # the consumer came back: the page is done
         finally:
             await it.aclose()
 

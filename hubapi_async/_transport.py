@@ -335,9 +335,10 @@ class Transport:
 
     def _deadline_error(self, call: _Call) -> HubTimeoutError:
         deadline = call.opts.timeout.deadline
+        last = f" (last error: {call.last_error})" if call.last_error is not None else ""
         err = HubTimeoutError(
             f"{call.method} {call.url.with_query(None)} did not finish within its "
-            f"{deadline} s deadline; raise timeout= or retry later"
+            f"{deadline} s deadline{last}; raise timeout= or retry later"
         )
         _mark(err, retryable=False)
         return err

@@ -70,7 +70,9 @@ async def test_pages_and_next_url_resume(lh: LocalHub) -> None:
             assert isinstance(page, Page)
             seen += [m.id for m in page.items]
             break
-        resume = first.next_url
+        # the consumer never came back for page 2: the paginator's resume point is page 1
+        assert first.next_url == page.url
+        resume = page.next_url
         assert resume is not None and "cursor=" in resume
         rest = [m.id async for m in hub.models.list(resume_from=resume)]
         everything = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
@@ -219,3 +221,29 @@ async def test_a_paginator_iterates_once(lh: LocalHub) -> None:
         assert len([m async for m in paginator]) == 3
         with pytest.raises(RuntimeError, match="already"):
             [m async for m in paginator]
+
+
+async def test_pages_next_url_moves_only_when_the_consumer_comes_back(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo)
+        pages = paginator.pages()
+        first = await pages.__anext__()
+        assert paginator.next_url == first.url  # page 1 is still being processed
+        second = await pages.__anext__()
+        assert second.url == first.next_url
+        assert paginator.next_url == second.url
+        await pages.aclose()  # type: ignore[attr-defined]
+
+
+async def test_pages_with_limit_sends_no_extra_request(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, limit=20)
+        sizes = [len(p.items) async for p in paginator.pages()]
+    assert sizes == [10, 10]
+    assert len(list_requests(lh)) == 2
+
+
+async def test_resume_from_with_filters_is_refused(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        with pytest.raises(ValueError, match="author"):
+            hub.models.list(author="google", resume_from=f"{lh.url}/api/models?cursor=x")

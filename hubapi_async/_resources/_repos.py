@@ -83,6 +83,24 @@ class RepoFamily(Generic[InfoT]):
         if limit is not None and limit < 0:
             raise ValueError("limit must be >= 0")
         if resume_from is not None:
+            given = [
+                name
+                for name, value in (
+                    ("search", search),
+                    ("author", author),
+                    ("filter", filter),
+                    ("sort", sort),
+                    ("direction", direction),
+                    ("full", full),
+                    ("config", config),
+                    ("expand", expand_list),
+                )
+                if value
+            ]
+            if given:
+                raise ValueError(
+                    f"resume_from already carries the listing's query; drop {', '.join(given)}"
+                )
             return self._client.paginate(
                 resume_from,
                 type=self._info_type,
