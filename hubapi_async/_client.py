@@ -364,8 +364,8 @@ class HubClient:
             url = transport.url_for(path_or_url)
             if not transport.same_origin(url):
                 raise ValueError(
-                    f"refusing to paginate {url.origin()}: not the endpoint's origin "
-                    f"({transport.endpoint.origin()})"
+                    f"refusing to paginate {url.scheme}://{url.host}: not the endpoint's "
+                    f"origin ({transport.endpoint.origin()})"
                 )
 
         async def fetch(target: str, query: Sequence[tuple[str, str]] | None) -> Response:

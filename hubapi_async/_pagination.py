@@ -84,7 +84,7 @@ class _Walker(Generic[T]):
             )
         if not self._same_origin(url):
             return PaginationError(
-                f"the next-page link points to another origin ({url.origin()}); "
+                f"the next-page link points to another origin ({url.scheme}://{url.host}); "
                 "it was not followed",
                 url=current,
             )

@@ -282,3 +282,19 @@ async def test_thread_safety_statement_one_client_many_tasks(lh: LocalHub) -> No
         )
     assert {i.id for i in ids} == {"google-bert/bert-base-uncased"}
     assert threading.active_count() >= 1
+
+
+async def test_escape_hatch_request_and_request_json(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        response = await hub.request("GET", "/api/models/google-bert/bert-base-uncased")
+        data = await hub.request_json(
+            "GET", "/api/models", params={"limit": 2, "expand": ["downloads", "likes"]}
+        )
+        models = [m async for m in hub.paginate("/api/models", params={"limit": 3}, limit=5)]
+    assert response.status == 200
+    assert response.request_id and response.request_id == response.headers["X-Request-Id"]
+    assert response.json()["id"] == "google-bert/bert-base-uncased"
+    assert isinstance(data, list) and len(data) == 2
+    assert set(data[0]) <= {"_id", "id", "downloads", "likes"}
+    assert len(models) == 5 and isinstance(models[0], dict)
+    assert "expand=downloads&expand=likes" in lh.requests[-3].query_string

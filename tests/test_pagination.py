@@ -247,3 +247,47 @@ async def test_resume_from_with_filters_is_refused(lh: LocalHub) -> None:
     async with HubClient(lh.url, token=TOKEN) as hub:
         with pytest.raises(ValueError, match="author"):
             hub.models.list(author="google", resume_from=f"{lh.url}/api/models?cursor=x")
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<javascript:alert(1)>; rel="next"',
+        '<https://127.0.0.1.evil.example/api/models>; rel="next"',
+        '<//evil.example/api/models?cursor=1>; rel="next"',
+        '<file:///etc/passwd>; rel="next"',
+        '<http://127.0.0.1:1/api/models>; rel="next"',
+        '<http://user:pw@127.0.0.1/api/models>; rel="next"',
+    ],
+)
+async def test_hostile_links_are_never_followed(lh: LocalHub, link: str) -> None:
+    body = b'[{"_id": "1", "id": "a/first"}]'
+    lh.faults.add(
+        Fault(kind="status", status=200, headers={"Link": link}, body=body, path=r"^/api/models$")
+    )
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        got: list[str] = []
+        with pytest.raises(PaginationError):
+            async for m in hub.paginate("/api/models", type=ModelInfo):
+                got.append(m.id)
+    assert got == ["a/first"]
+    assert len(list_requests(lh)) == 1
+
+
+async def test_garbage_link_header_ends_the_listing(lh: LocalHub) -> None:
+    body = b'[{"_id": "1", "id": "a/first"}]'
+    for link in ("<<<>>>; rel=next", "no brackets; rel=next", '<x>; rel="prev"', ""):
+        lh.faults.add(
+            Fault(
+                kind="status",
+                status=200,
+                headers={"Link": link},
+                body=body,
+                path=r"^/api/models$",
+                times=1,
+            )
+        )
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        for _ in range(4):
+            ids = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
+            assert ids == ["a/first"]
