@@ -205,7 +205,11 @@ class LocalHub:
                 ready.set()
                 return
             ready.set()
-            loop.run_forever()
+            try:
+                loop.run_forever()
+            finally:
+                _drain(loop)
+                loop.close()
 
         thread = threading.Thread(target=run, name="hubapi-local-hub", daemon=True)
         thread.start()
@@ -226,8 +230,6 @@ class LocalHub:
         future.result()
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
-        _drain(loop)
-        loop.close()
         self._thread = self._loop = None
 
     @contextlib.contextmanager
