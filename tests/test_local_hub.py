@@ -20,6 +20,8 @@ import pytest
 
 from hubapi_async.testing import Fault, LocalHub, parse_rate_limit, serve
 
+pytest_plugins = ["pytester"]
+
 TOKEN = "hf_local_token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 DEFAULT_MODEL_KEYS = [
@@ -803,3 +805,52 @@ async def test_a_million_models(session: aiohttp.ClientSession) -> None:
         f"1M models: first page {first_page:.3f} s, author pages {author_page:.3f} s (first"
         f" sorted by trendingScore), {id_page:.3f} s (sorted by id)"
     )
+
+
+# -- the pytest plugin, in a strict-mode pytest-asyncio suite ------------------------------
+
+_PLUGIN_USER_TESTS = """
+import urllib.request
+
+import aiohttp
+import pytest
+
+from hubapi_async.testing import Fault
+
+
+def test_sync_test(local_hub_url):
+    with urllib.request.urlopen(local_hub_url + "/api/models?limit=1", timeout=5) as resp:
+        assert resp.status == 200
+
+
+@pytest.mark.asyncio
+async def test_async_test_in_strict_mode(local_hub):
+    local_hub.faults.add(Fault(kind="status", status=503, times=1))
+    async with aiohttp.ClientSession() as session:
+        async with session.get(local_hub.url + "/api/models") as resp:
+            assert resp.status == 503
+        async with session.get(local_hub.url + "/api/models") as resp:
+            assert resp.status == 200
+
+
+@pytest.mark.local_hub(models=7, datasets=1, spaces=1, rate_limit=(1, 60))
+def test_marker_configures_the_hub(local_hub):
+    assert local_hub.stores["model"].gen.n == 7
+    assert local_hub.rate_limiter.quota == 1
+
+
+def test_factory(local_hub_factory):
+    first, second = local_hub_factory(models=1), local_hub_factory(models=2)
+    assert first.url != second.url and first.running and second.running
+"""
+
+
+def test_pytest_plugin_in_a_strict_mode_suite(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["hubapi_async.testing.pytest_plugin"]\n')
+    pytester.makeini(
+        "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+        "addopts = --strict-markers\nfilterwarnings = error\n"
+    )
+    pytester.makepyfile(test_user_suite=_PLUGIN_USER_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
