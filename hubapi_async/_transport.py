@@ -12,6 +12,7 @@ import asyncio
 import ipaddress
 import logging
 import platform
+import urllib.request
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -200,6 +201,10 @@ class Transport:
         self._owns_session = session is None
         self._max_concurrency = max_concurrency
         self._trust_env = trust_env
+        # Proxies are read from the environment once, here, instead of aiohttp's
+        # trust_env, which looks them up (and ~/.netrc) in a thread on every request.
+        self._proxies = urllib.request.getproxies_environment() if trust_env else {}
+        self._proxy_for: dict[tuple[str, str], str | None] = {}
         self._ssl = ssl
         self._offline = offline
         self._disable_implicit_token = disable_implicit_token
@@ -244,10 +249,21 @@ class Transport:
             connector = aiohttp.TCPConnector(
                 limit=self._max_concurrency, limit_per_host=0, ssl=self._ssl_arg()
             )
-            self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=self._trust_env, auto_decompress=True
-            )
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
         return self._session
+
+    def _proxy(self, url: URL) -> str | None:
+        """The proxy for ``url`` from ``HTTP(S)_PROXY``/``NO_PROXY`` (when ``trust_env``)."""
+        if not self._proxies:
+            return None
+        key = (url.scheme, url.host or "")
+        if key not in self._proxy_for:
+            proxy = self._proxies.get(url.scheme)
+            bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+            if proxy and bypass(key[1], self._proxies):
+                proxy = None
+            self._proxy_for[key] = proxy
+        return self._proxy_for[key]
 
     def _ssl_arg(self) -> Any:
         return True if self._ssl is None else self._ssl
@@ -553,6 +569,7 @@ class Transport:
                         allow_redirects=False,
                         timeout=timeout,
                         ssl=self._ssl_arg(),
+                        proxy=self._proxy(url),
                         middlewares=middlewares,
                     )
                 except (aiohttp.ClientError, OSError, TimeoutError) as exc:

@@ -298,3 +298,19 @@ async def test_escape_hatch_request_and_request_json(lh: LocalHub) -> None:
     assert set(data[0]) <= {"_id", "id", "downloads", "likes"}
     assert len(models) == 5 and isinstance(models[0], dict)
     assert "expand=downloads&expand=likes" in lh.requests[-3].query_string
+
+
+async def test_trust_env_reads_proxies_once_and_honours_no_proxy(
+    lh: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yarl import URL
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    hub = HubClient("https://huggingface.co")
+    transport = hub._transport
+    assert transport._proxy(URL("https://huggingface.co/api/models")) == "http://127.0.0.1:3128"
+    assert transport._proxy(URL("https://internal.example/api")) is None
+    assert HubClient(trust_env=False)._transport._proxy(URL("https://huggingface.co/x")) is None
+    async with HubClient(lh.url, token=TOKEN) as local:  # http:// endpoint: no https proxy
+        assert (await local.models.info("gpt2")).id == "gpt2"
