@@ -146,6 +146,7 @@ def serve_cdn(server: HubServer, request: web.Request) -> web.Response:
     path = request.raw_path.partition("?")[0]
     segs = path.split("/")
     headers = {
+        "X-Request-Id": request_id(),
         "X-Amz-Cf-Id": request_id()[-24:],
         "Via": "1.1 local-cdn.cloudfront.net (CloudFront)",
         "X-Cache": "Hit from cloudfront",

@@ -303,7 +303,9 @@ def serve(
     async def main() -> None:
         async with hub as url:
             announce(f"Local Hub listening on {url} (parquet CDN on {hub.cdn_url})")
-            announce(f"  export HF_ENDPOINT={url}  # tokens: {', '.join(hub.tokens) or '(none)'}")
+            count = len(hub.tokens)
+            accepted = f"{count} token{'s' if count != 1 else ''} accepted as user demo"
+            announce(f"  export HF_ENDPOINT={url}  # {accepted}")
             announce("Press Ctrl-C to stop.")
             if stop is None:
                 await asyncio.Event().wait()
