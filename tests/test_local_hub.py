@@ -718,7 +718,17 @@ async def test_thread_mode_from_async_code(session: aiohttp.ClientSession) -> No
         assert (await get_json(session, f"{url}/api/models"))[0] == 500
         assert (await get_json(session, f"{url}/api/models"))[0] == 200
     finally:
-        server.stop_thread()
+        await server.stop()  # from another loop: stops the thread without blocking this one
+    assert not server.running
+
+
+@pytest.mark.parametrize("n", [0, 1, 10])
+async def test_tiny_hubs(session: aiohttp.ClientSession, n: int) -> None:
+    async with LocalHub(models=n, datasets=n, spaces=n) as url:
+        for kind in ("models", "datasets", "spaces"):
+            for query in ("", "?sort=id&direction=1", "?author=demo", "?filter=license:mit"):
+                items, _ = await walk(session, f"{url}/api/{kind}{query}", headers=AUTH)
+                assert len(items) <= n + 7
 
 
 async def test_start_twice_is_refused_and_stop_closes_stalled_connections(

@@ -170,7 +170,15 @@ class LocalHub:
         return f"http://{host}:{bound}"
 
     async def stop(self) -> None:
-        """Stop listening and close every connection (idempotent)."""
+        """Stop listening and close every connection (idempotent).
+
+        Awaited from another loop than the server's (a hub started with
+        :meth:`start_in_thread`), it stops the thread without blocking the caller's loop.
+        """
+        thread = self._thread
+        if thread is not None and threading.current_thread() is not thread:
+            await asyncio.to_thread(self.stop_thread)
+            return
         runners, self._runners = self._runners, []
         for runner in reversed(runners):
             await runner.cleanup()
