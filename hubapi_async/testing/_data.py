@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import time
+import zlib
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
@@ -99,6 +100,43 @@ def _allocate(n: int, weights: list[int]) -> list[int]:
     return counts
 
 
+class _AuthorLayout(NamedTuple):
+    """How an author's ``m`` names spread over the word combinations, in sorted order.
+
+    Item ``j`` gets combination ``start + (j // k_max) * span // m_eff`` (strictly
+    increasing) and, when an author has more repos than combinations, a numeric suffix
+    ``j % k_max``. ``start`` differs per author so authors do not share names.
+    """
+
+    lo: int
+    m: int
+    k_max: int
+    m_eff: int
+    start: int
+    span: int
+    width: int
+
+    @classmethod
+    def make(cls, lo: int, m: int, combos: int, salt: int, author: str) -> _AuthorLayout:
+        k_max = max(1, -(-m // combos))
+        m_eff = max(1, -(-m // k_max))
+        start = mix64(salt ^ zlib.crc32(author.encode())) % (combos - m_eff + 1)
+        return cls(lo, m, k_max, m_eff, start, combos - start, len(str(k_max - 1)))
+
+    def combo(self, j: int) -> tuple[int, int]:
+        """(combination index, suffix) of the author's ``j``-th name."""
+        q, k = divmod(j, self.k_max)
+        return self.start + q * self.span // self.m_eff, k
+
+    def position(self, ci: int, k: int) -> int | None:
+        """The ``j`` whose combination is ``ci`` with suffix ``k``, if any."""
+        if k >= self.k_max or ci < self.start:
+            return None
+        q = -(-(ci - self.start) * self.m_eff // self.span)
+        j = q * self.k_max + k
+        return j if j < self.m else None
+
+
 class Generated:
     """The generated repos of one kind (``model``, ``dataset`` or ``space``)."""
 
@@ -136,11 +174,10 @@ class Generated:
             b = mix64(self._salt ^ (k + 1)) % n if n else 0
             self._perm[key] = (a, b, pow(a, -1, n) if n > 1 else 1)
         # Per author (by position in self.authors): (lo, size, suffix count, suffix width).
-        self._layout: list[tuple[int, int, int, int]] = []
+        self._layout: list[_AuthorLayout] = []
         for author in self.authors:
             lo, hi = self._ranges[author]
-            k_max = -(-(hi - lo) // self._combos)
-            self._layout.append((lo, hi - lo, k_max, len(str(k_max - 1))))
+            self._layout.append(_AuthorLayout.make(lo, hi - lo, self._combos, self._salt, author))
         self._owner_spans = tuple(
             span for owner, span in self._ranges.items() if owner in V.PRIVATE_OWNERS
         )
@@ -160,30 +197,29 @@ class Generated:
         """The author (namespace) of item ``idx``."""
         return self.authors[bisect.bisect_right(self._starts, idx) - 1]
 
-    def _name(self, j: int, m: int) -> str:
-        k_max = -(-m // self._combos)
-        ci, k = divmod(j, k_max)
+    def _words(self, ci: int) -> tuple[str, str, str]:
         p0, p1, p2 = self._parts
         f, rest = divmod(ci, len(p1) * len(p2))
         s, v = divmod(rest, len(p2))
-        name = f"{p0[f]}-{p1[s]}-{p2[v]}"
-        if k:
-            name += f"-{k:0{len(str(k_max - 1))}d}"
-        return name
+        return p0[f], p1[s], p2[v]
+
+    def _name(self, layout: _AuthorLayout, j: int) -> str:
+        ci, k = layout.combo(j)
+        name = "-".join(self._words(ci))
+        return f"{name}-{k:0{layout.width}d}" if k else name
 
     def repo_id(self, idx: int) -> str:
         """The repo id (``author/name``) of item ``idx``."""
-        author = self.author_of(idx)
-        lo, hi = self._ranges[author]
-        return f"{author}/{self._name(idx - lo, hi - lo)}"
+        a = bisect.bisect_right(self._starts, idx) - 1
+        layout = self._layout[a]
+        return f"{self.authors[a]}/{self._name(layout, idx - layout.lo)}"
 
     def index_of(self, repo_id: str) -> int | None:
         """The index of a generated repo id, or ``None`` if it is not a generated one."""
         author, _, name = repo_id.partition("/")
-        span = self._ranges.get(author)
-        if span is None or not name:
+        if author not in self._ranges or not name:
             return None
-        lo, hi = span
+        layout = self._layout[self.authors.index(author)]
         parts = name.split("-")
         if len(parts) not in (3, 4):
             return None
@@ -192,12 +228,11 @@ class Generated:
             k = int(parts[3]) if len(parts) == 4 else 0
         except (KeyError, ValueError):
             return None
-        k_max = -(-(hi - lo) // self._combos)
         p1, p2 = len(self._parts[1]), len(self._parts[2])
-        j = ((f * p1 + s) * p2 + v) * k_max + k
-        if k >= k_max or j >= hi - lo or self._name(j, hi - lo) != name:
+        j = layout.position((f * p1 + s) * p2 + v, k)
+        if j is None or self._name(layout, j) != name:
             return None
-        return lo + j
+        return layout.lo + j
 
     # -- ordering ---------------------------------------------------------------------
     def rank(self, key: str, idx: int) -> int:
@@ -266,17 +301,13 @@ class Generated:
         """Everything most item shapes need, computed in one pass."""
         a = bisect.bisect_right(self._starts, idx) - 1
         author = self.authors[a]
-        lo, _m, k_max, width = self._layout[a]
-        ci, k = divmod(idx - lo, k_max)
-        p0, p1, p2 = self._parts
-        f, rest = divmod(ci, len(p1) * len(p2))
-        s, v = divmod(rest, len(p2))
-        family, size = p0[f], p1[s]
-        repo_id = (
-            f"{author}/{family}-{size}-{p2[v]}-{k:0{width}d}"
-            if k
-            else (f"{author}/{family}-{size}-{p2[v]}")
-        )
+        layout = self._layout[a]
+        lo = layout.lo
+        ci, k = layout.combo(idx - lo)
+        family, size, variant = self._words(ci)
+        repo_id = f"{author}/{family}-{size}-{variant}"
+        if k:
+            repo_id += f"-{k:0{layout.width}d}"
         n, perm = self.n, self._perm
         private = author in V.PRIVATE_OWNERS and (idx - lo) % 4 == 0
         pa, pb, _ = perm["likes"]
@@ -301,18 +332,15 @@ class Generated:
     # -- tag helpers shared by the kind modules ----------------------------------------
     def family(self, idx: int) -> str:
         """First word of the repo name (the model type for models)."""
-        author = self.author_of(idx)
-        lo, hi = self._ranges[author]
-        k_max = -(-(hi - lo) // self._combos)
-        ci = (idx - lo) // k_max
-        return self._parts[0][ci // (len(self._parts[1]) * len(self._parts[2]))]
+        return self._words(self._combo_of(idx))[0]
 
     def size_word(self, idx: int) -> str:
         """Second word of the repo name (a size for models)."""
-        lo, hi = self._ranges[self.author_of(idx)]
-        k_max = -(-(hi - lo) // self._combos)
-        ci = (idx - lo) // k_max
-        return self._parts[1][(ci // len(self._parts[2])) % len(self._parts[1])]
+        return self._words(self._combo_of(idx))[1]
+
+    def _combo_of(self, idx: int) -> int:
+        layout = self._layout[bisect.bisect_right(self._starts, idx) - 1]
+        return layout.combo(idx - layout.lo)[0]
 
 
 TagPredicate = Callable[[int], bool]

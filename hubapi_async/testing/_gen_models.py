@@ -36,7 +36,7 @@ _WIDGETS: Final = {
 }
 
 
-def _model_bits(gen: Generated, idx: int) -> tuple[int, str, str, str, str, str, bool]:
+def model_bits(gen: Generated, idx: int) -> tuple[int, str, str, str, str, str, bool]:
     return _bits_of(gen.h(idx))
 
 
@@ -57,7 +57,7 @@ def _bits_of(h: int) -> tuple[int, str, str, str, str, str, bool]:
 
 def model_tags(gen: Generated, idx: int) -> list[str]:
     """The tags of generated model ``idx``, in the Hub's usual order."""
-    return _tags(_model_bits(gen, idx), gen.family(idx))
+    return _tags(model_bits(gen, idx), gen.family(idx))
 
 
 def _tags(bits: tuple[int, str, str, str, str, str, bool], family: str) -> list[str]:
@@ -136,7 +136,7 @@ def _model_siblings(lib: str, name: str, st: bool, pipe: str) -> list[dict[str, 
 
 def model_info(gen: Generated, idx: int) -> Item:
     """The full ``/api/models/{id}`` body, keys in the recorded order."""
-    h, lib, pipe, lic, lang, trained, st = _model_bits(gen, idx)
+    h, lib, pipe, lic, lang, trained, st = model_bits(gen, idx)
     c = common_fields(gen, idx)
     family = gen.family(idx)
     item: Item = {

@@ -13,7 +13,7 @@ from typing import Any, Final
 from . import _vocab as V
 from ._data import Generated
 from ._gen_datasets import dataset_expanded, dataset_info, dataset_list_item, dataset_tags
-from ._gen_models import _model_bits, model_expanded, model_info, model_list_item, model_tags
+from ._gen_models import model_bits, model_expanded, model_info, model_list_item, model_tags
 from ._gen_spaces import space_expanded, space_info, space_list_item, space_tags
 
 Item = dict[str, Any]
@@ -190,14 +190,14 @@ def tag_predicate(gen: Generated, tag: str) -> Callable[[int], bool]:
     """
     if gen.kind == "model":
         if tag in V.PIPELINES:
-            return lambda i: _model_bits(gen, i)[2] == tag
+            return lambda i: model_bits(gen, i)[2] == tag
         if tag in V.LIBRARIES:
-            return lambda i: _model_bits(gen, i)[1] == tag
+            return lambda i: model_bits(gen, i)[1] == tag
         if tag.startswith("license:"):
             lic = tag[len("license:") :]
-            return lambda i: _model_bits(gen, i)[3] == lic
+            return lambda i: model_bits(gen, i)[3] == lic
         lang = tag[len("language:") :] if tag.startswith("language:") else tag
         if lang in V.LANGUAGES:
-            return lambda i: _model_bits(gen, i)[4] == lang
+            return lambda i: model_bits(gen, i)[4] == lang
     tags_of = TAGS[gen.kind]
     return lambda i: tag in tags_of(gen, i)
