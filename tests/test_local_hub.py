@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiohttp
 import pytest
 
-from hubapi_async.testing import Fault, LocalHub, parse_rate_limit, serve
+from hubapi_async.testing import Fault, LocalHub, _vocab, parse_rate_limit, serve
 
 pytest_plugins = ["pytester"]
 
@@ -864,3 +864,26 @@ def test_pytest_plugin_in_a_strict_mode_suite(pytester: pytest.Pytester) -> None
     pytester.makepyfile(test_user_suite=_PLUGIN_USER_TESTS)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
+
+
+# -- generated data, without a server --------------------------------------------------------
+@pytest.mark.parametrize("kind", ["model", "dataset", "space"])
+@pytest.mark.parametrize("n", [1, 7, 300, 20_000])
+def test_generated_ids_are_sorted_unique_and_resolvable(kind: str, n: int) -> None:
+    gen = LocalHub(models=n, datasets=n, spaces=n).stores[kind].gen
+    ids = [gen.repo_id(i) for i in range(n)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == n
+    step = max(1, n // 300)
+    assert all(gen.index_of(ids[i]) == i for i in range(0, n, step))
+    assert gen.index_of(ids[-1] + "-9") is None and gen.index_of("google/a-b-c") is None
+    assert {i.split("/")[0] for i in ids} <= {a for a, _ in _vocab.AUTHORS}
+
+
+async def test_delay_applies_before_other_kinds(
+    lh: LocalHub, session: aiohttp.ClientSession
+) -> None:
+    lh.faults.add(Fault(kind="status", status=500, delay=0.2, times=1))
+    started = time.monotonic()
+    assert (await get_json(session, f"{lh.url}/api/models"))[0] == 500
+    assert time.monotonic() - started >= 0.2
