@@ -8,8 +8,8 @@ import binascii
 import json
 import threading
 import zlib
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Final
 from urllib.parse import quote, unquote
 
 from aiohttp import web
@@ -34,6 +34,7 @@ from ._responses import (
 )
 from ._store import ListQuery, Ref, RepoStore, SortKey, Viewer
 
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SECTIONS: Final = {"models": "model", "datasets": "dataset", "spaces": "space"}
 _SORT_ALIASES: Final = {
     "created_at": "createdAt",
@@ -118,7 +119,7 @@ class HubServer:
             )
 
     async def _with_faults(
-        self, request: web.Request, origin: str, serve: Any
+        self, request: web.Request, origin: str, serve: _Handler
     ) -> web.StreamResponse:
         self._record(request, origin)
         path = request.raw_path.partition("?")[0]
