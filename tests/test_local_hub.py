@@ -307,6 +307,8 @@ async def test_renamed_repo_redirects_with_307_keeping_the_query(
     async with session.get(f"{lh.url}/api/models/bert-base-uncased", allow_redirects=False) as r:
         assert r.status == 307
         assert r.headers["Location"] == "/api/models/google-bert/bert-base-uncased"
+        assert r.headers["Vary"] == "Origin, Accept"
+        assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
         assert (
             await r.text()
             == "Temporary Redirect. Redirecting to /api/models/google-bert/bert-base-uncased"

@@ -173,7 +173,8 @@ class HubServer:
                 resp = self._dispatch(request, path, viewer)
             except BadRequest as exc:
                 resp = json_error(400, str(exc))
-        resp.headers.update(headers)
+        for name, value in headers.items():
+            resp.headers.setdefault(name, value)
         return resp
 
     # -- routing --------------------------------------------------------------------------

@@ -36,8 +36,9 @@ class Fault:
 
     ``delay`` also works with the other kinds (it is applied first).
 
-    Selection: ``path`` is a regular expression searched in the request path (``None``:
-    every path), ``method`` an HTTP method, ``origin`` ``"hub"``, ``"cdn"`` or ``"any"``.
+    Selection: ``path`` is a regular expression searched in the request path as sent
+    (percent-encoding kept, no query; ``None``: every path), ``method`` an HTTP method,
+    ``origin`` ``"hub"``, ``"cdn"`` or ``"any"``.
     Among the requests that match those, ``nth`` picks 1-based positions (counted per
     fault), ``times`` caps how often it fires, and ``rate`` fires with that probability
     (from a RNG seeded with the hub's seed). The first fault (in order of addition) that
