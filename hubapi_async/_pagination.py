@@ -119,9 +119,10 @@ def _swallow(task: asyncio.Task[Any]) -> None:
 class _PageIterator(Generic[T]):
     """Async iterator of pages; with ``prefetch`` it reads one page ahead in a task."""
 
-    def __init__(self, walker: _Walker[T], prefetch: bool) -> None:
+    def __init__(self, walker: _Walker[T], prefetch: bool, limit: int | None = None) -> None:
         self._walker = walker
         self._prefetch = prefetch
+        self._left = limit  # items still wanted: no read-ahead once a page covers them
         self._ahead: asyncio.Task[Page[T] | None] | None = None
         self._done = False
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -144,7 +145,10 @@ class _PageIterator(Generic[T]):
         if page is None:
             self._close_now()
             raise StopAsyncIteration
-        if self._prefetch and page.next_url is not None:
+        if self._left is not None:
+            self._left -= len(page.items)
+        wanted = self._left is None or self._left > 0
+        if self._prefetch and wanted and page.next_url is not None:
             self._start_ahead()
         return page
 
@@ -268,7 +272,7 @@ class Paginator(Generic[T]):
         return _Walker(self._fetch, self._start, self._params, self._type, self._same_origin)
 
     def _page_iterator(self) -> _PageIterator[T]:
-        it = _PageIterator(self._walker(), self._prefetch)
+        it = _PageIterator(self._walker(), self._prefetch, self._limit)
         self._iterators.add(it)
         return it
 

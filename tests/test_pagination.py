@@ -291,3 +291,14 @@ async def test_garbage_link_header_ends_the_listing(lh: LocalHub) -> None:
         for _ in range(4):
             ids = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
             assert ids == ["a/first"]
+
+
+async def test_prefetch_stops_reading_ahead_once_the_limit_is_covered(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate(
+            "/api/models", params={"limit": 10}, type=ModelInfo, limit=15, prefetch=True
+        )
+        items = [m async for m in paginator]
+        await asyncio.sleep(0.05)
+    assert len(items) == 15
+    assert len(list_requests(lh)) == 2
