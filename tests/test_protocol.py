@@ -707,8 +707,7 @@ def test_error_for_response_survives_hostile_headers() -> None:
 
 def test_recorded_resolve_responses() -> None:
     errors_dir = RECORDINGS / "errors"
-    if not errors_dir.is_dir():
-        pytest.skip("shared/hub-recordings not available")
+    assert errors_dir.is_dir(), f"the Hub recordings are expected at {errors_dir} (../shared)"
     expected = {
         "resolve_401_GatedRepo_unauthenticated__HEAD.meta.json": GatedRepoError,
         "resolve_401_nonexistent_repo_anonymous__HEAD.meta.json": RepositoryNotFoundOrPrivateError,
