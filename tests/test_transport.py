@@ -266,12 +266,17 @@ async def test_read_timeout_per_attempt(lh: LocalHub, monkeypatch: pytest.Monkey
 
 
 async def test_deadline_excludes_time_queued_for_a_slot(lh: LocalHub) -> None:
-    lh.faults.add(Fault(kind="stall", delay=0.3, path=r"^/api/models/"))
-    async with HubClient(lh.url, token=TOKEN, max_concurrency=1, timeout=0.5) as hub:
+    lh.faults.add(Fault(kind="stall", delay=0.2, path=r"^/api/models/"))
+    async with HubClient(lh.url, token=TOKEN, max_concurrency=1, timeout=0.6) as hub:
+        await hub.models.info("gpt2")  # learn the rate-limit quota first
+        started = time.monotonic()
         results = await asyncio.gather(
-            *(hub.models.info("google-bert/bert-base-uncased") for _ in range(3))
+            *(hub.models.info("google-bert/bert-base-uncased") for _ in range(4))
         )
-    assert len(results) == 3  # each waited ~0.3 s per earlier call, but ran only 0.3 s
+        elapsed = time.monotonic() - started
+    # the last call queued ~0.6 s behind the others, then ran ~0.2 s of its 0.6 s deadline
+    assert len(results) == 4
+    assert elapsed >= 0.75
 
 
 async def test_max_concurrency_is_enforced_by_the_client(lh: LocalHub) -> None:
