@@ -1,8 +1,9 @@
 """The Hub's HTTP conventions as pure functions: no I/O, no event loop.
 
-Link, RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets, mapping an
-error response to its exception, and validating/quoting what goes into a URL path. Header
-parsers are tolerant: a malformed header yields `None`, never an exception.
+Link, RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets and mapping
+an error response to its exception (what goes into a URL path is checked in
+``_validation``). Header parsers are tolerant: a malformed header yields `None`, never an
+exception.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -37,9 +37,6 @@ from .errors import (
     ServerError,
 )
 
-REPO_NAME_MAX = 96
-"""Maximum length of a repo name, and of a namespace (user or organization name)."""
-
 KNOWN_BUCKETS = ("api", "resolvers", "pages")
 """The Hub's rate-limit buckets."""
 
@@ -50,7 +47,6 @@ _INTEGER = re.compile(r"[0-9]{1,15}")
 _BUCKET = re.compile(r"[A-Za-z0-9_.:*/+!#$&'^`|~ -]{1,64}")
 _TOKEN = re.compile(r"[A-Za-z0-9_.:*/+!#$&'^`|~-]{1,64}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_SEGMENT = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _REPO_API = re.compile(r"/api/(?:models|datasets|spaces)/[^/]+")
 _RESOLVE = re.compile(r"/[^/]+(?:/[^/]+)*/resolve/")
 
@@ -468,91 +464,3 @@ def _classify(
     }
     message = messages.get(status, f"The Hub answered {_status_text(status)}.")
     return STATUS_ERRORS.get(status, HubHTTPError), message
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _segment_problem(segment: str) -> str | None:
-    if not segment:
-        return "is empty"
-    if len(segment) > REPO_NAME_MAX:
-        return f"is longer than {REPO_NAME_MAX} characters"
-    if "--" in segment or ".." in segment:
-        return "contains '--' or '..'"
-    if not _SEGMENT.fullmatch(segment):
-        return (
-            "must use only ASCII letters, digits, '-', '_' and '.',"
-            " and must not start or end with '-' or '.'"
-        )
-    return None
-
-
-def validate_namespace(name: object, what: str = "namespace") -> str:
-    """Check one name segment (user, organization, slug part); return it unchanged.
-
-    1 to 96 ASCII letters, digits, `-`, `_`, `.`; not starting or ending with `-` or `.`;
-    no `--` or `..`. Anything else raises `ValueError`.
-    """
-    if not isinstance(name, str):
-        raise ValueError(f"Invalid {what} {_show(name)}: expected a string.")
-    problem = _segment_problem(name)
-    if problem is not None:
-        raise ValueError(f"Invalid {what} {_show(name)}: it {problem}.")
-    return name
-
-
-def validate_repo_id(repo_id: object) -> str:
-    """Check a repo id (`"name"` or `"namespace/name"`); return it unchanged.
-
-    Each part follows `validate_namespace`'s rule and the name must not end with `.git`.
-    Legacy single-segment ids (`"gpt2"`) are valid. Anything else raises `ValueError`
-    before a request is built.
-    """
-    if not isinstance(repo_id, str):
-        raise ValueError(f"Invalid repo id {_show(repo_id)}: expected a string.")
-    parts = repo_id.split("/")
-    if len(parts) > 2:
-        raise ValueError(
-            f"Invalid repo id {_show(repo_id)}: expected 'name' or 'namespace/name'"
-            " (the repo type is a separate argument)."
-        )
-    for label, part in zip(("namespace", "name")[-len(parts) :], parts, strict=True):
-        problem = _segment_problem(part)
-        if problem is not None:
-            raise ValueError(f"Invalid repo id {_show(repo_id)}: the {label} {problem}.")
-    if repo_id.endswith(".git"):
-        raise ValueError(f"Invalid repo id {_show(repo_id)}: it must not end with '.git'.")
-    return repo_id
-
-
-def quote_segment(value: str) -> str:
-    """Percent-encode `value` as one URL path segment (`/` included).
-
-    Empty, `.`, `..` (URL libraries collapse dot segments) and control characters raise
-    `ValueError`.
-    """
-    return _quote_one(value, "path segment")
-
-
-def quote_revision(revision: object) -> str:
-    """Percent-encode a revision as one path segment: `refs/pr/1` → `refs%2Fpr%2F1`.
-
-    Empty, `.`, `..` and revisions with control characters raise `ValueError`.
-    """
-    return _quote_one(revision, "revision")
-
-
-def _quote_one(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"Invalid {what} {_show(value)}: expected a string.")
-    if value in ("", ".", ".."):
-        raise ValueError(f"Invalid {what} {_show(value)}: it cannot be empty, '.' or '..'.")
-    if any(_is_control(char) for char in value):
-        raise ValueError(f"Invalid {what} {_show(value)}: it contains a control character.")
-    try:
-        return quote(value, safe="")
-    except UnicodeError:
-        raise ValueError(f"Invalid {what} {_show(value)}: it is not valid Unicode.") from None

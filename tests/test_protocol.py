@@ -12,6 +12,7 @@ import pytest
 from multidict import CIMultiDict
 
 from hubapi_async import _protocol as p
+from hubapi_async import _validation as v
 from hubapi_async.errors import (
     AuthenticationError,
     BadRequestError,
@@ -787,44 +788,44 @@ INVALID_REPO_IDS = [
 
 @pytest.mark.parametrize("repo_id", VALID_REPO_IDS)
 def test_validate_repo_id_accepts(repo_id: str) -> None:
-    assert p.validate_repo_id(repo_id) is repo_id
+    assert v.validate_repo_id(repo_id) is repo_id
 
 
 @pytest.mark.parametrize("repo_id", INVALID_REPO_IDS)
 def test_validate_repo_id_rejects(repo_id: str) -> None:
     with pytest.raises(ValueError, match="Invalid repo id") as info:
-        p.validate_repo_id(repo_id)
+        v.validate_repo_id(repo_id)
     assert repr(repo_id)[:60] in str(info.value)
 
 
 @pytest.mark.parametrize("value", [None, 5, b"gpt2", ["a"], pathlib.Path("a/b")])
 def test_validate_repo_id_rejects_non_strings(value: object) -> None:
     with pytest.raises(ValueError, match="expected a string"):
-        p.validate_repo_id(value)
+        v.validate_repo_id(value)
 
 
 def test_validate_repo_id_messages_are_specific_and_bounded() -> None:
     with pytest.raises(ValueError, match="namespace/name") as too_many:
-        p.validate_repo_id("datasets/foo/bar")
+        v.validate_repo_id("datasets/foo/bar")
     assert "repo type" in str(too_many.value)
     with pytest.raises(ValueError, match="longer than 96"):
-        p.validate_repo_id("x" * 97)
+        v.validate_repo_id("x" * 97)
     with pytest.raises(ValueError, match=r"'--' or '\.\.'"):
-        p.validate_repo_id("foo--bar")
+        v.validate_repo_id("foo--bar")
     with pytest.raises(ValueError, match="Invalid repo id") as huge:
-        p.validate_repo_id("x" * 1_000_000)
+        v.validate_repo_id("x" * 1_000_000)
     assert len(str(huge.value)) < 300
 
 
 @pytest.mark.parametrize("name", ["huggingface", "user-1", "Org_Name", "a", "x" * 96])
 def test_validate_namespace_accepts(name: str) -> None:
-    assert p.validate_namespace(name) == name
+    assert v.validate_namespace(name) == name
 
 
 @pytest.mark.parametrize("name", ["", "a/b", "-a", "a.", "a--b", "a b", "x" * 97, None, "\x00"])
 def test_validate_namespace_rejects(name: object) -> None:
     with pytest.raises(ValueError, match="Invalid organization"):
-        p.validate_namespace(name, "organization")
+        v.validate_namespace(name, "organization")
 
 
 @pytest.mark.parametrize(
@@ -843,7 +844,7 @@ def test_validate_namespace_rejects(name: object) -> None:
     ],
 )
 def test_quote_revision(revision: str, quoted: str) -> None:
-    assert p.quote_revision(revision) == quoted
+    assert v.quote_revision(revision) == quoted
 
 
 @pytest.mark.parametrize(
@@ -851,7 +852,7 @@ def test_quote_revision(revision: str, quoted: str) -> None:
 )
 def test_quote_revision_rejects(revision: object) -> None:
     with pytest.raises(ValueError, match="Invalid revision"):
-        p.quote_revision(revision)
+        v.quote_revision(revision)
 
 
 @pytest.mark.parametrize(
@@ -859,10 +860,10 @@ def test_quote_revision_rejects(revision: object) -> None:
     [("default", "default"), ("train/x", "train%2Fx"), ("a b", "a%20b"), ("50%", "50%25")],
 )
 def test_quote_segment(segment: str, quoted: str) -> None:
-    assert p.quote_segment(segment) == quoted
+    assert v.quote_segment(segment) == quoted
 
 
 @pytest.mark.parametrize("segment", ["", ".", "..", "tab\there", None])
 def test_quote_segment_rejects(segment: object) -> None:
     with pytest.raises(ValueError, match="Invalid path segment"):
-        p.quote_segment(segment)  # type: ignore[arg-type]
+        v.quote_segment(segment)  # type: ignore[arg-type]

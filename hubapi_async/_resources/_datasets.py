@@ -13,7 +13,7 @@ import anyio
 
 from .._options import Timeout
 from .._pagination import Paginator
-from .._protocol import quote_segment, validate_repo_id
+from .._validation import quote_segment, validate_repo_id
 from ..errors import HubConnectionError
 from ..types import (
     Croissant,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .._options import Timeout
 from .._pagination import Paginator
-from .._protocol import quote_revision, validate_repo_id
+from .._validation import quote_revision, validate_repo_id
 from ..types import DatasetInfo, ModelInfo, ModelTagsByType, SpaceInfo
 
 if TYPE_CHECKING:
