@@ -9,7 +9,7 @@ from ._bulk import BulkMap, BulkResult
 from ._client import HubClient
 from ._options import RetryPolicy, Timeout
 from ._pagination import Page, Paginator
-from ._transport import Response
+from ._response import Response
 from ._version import __version__
 from .errors import (
     AuthenticationError,

@@ -16,7 +16,8 @@ from yarl import URL
 from ._bulk import BulkMap
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
-from ._transport import DEFAULT_MAX_RESPONSE_SIZE, CallOptions, Response, Transport
+from ._response import CallOptions, Response
+from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
 from .errors import DecodeError
 
 if TYPE_CHECKING:

@@ -15,31 +15,30 @@ import platform
 import urllib.request
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import msgspec
 import tenacity
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._gate import GateRefused, RateLimitGate
-from ._options import RetryPolicy, Timeout
 from ._protocol import (
     bucket_for_path,
     error_for_response,
     is_repo_route,
-    parse_link_next,
     parse_ratelimit,
     parse_ratelimit_policy,
 )
+from ._response import CallOptions, Response
+from ._retry import IDEMPOTENT, is_retryable, mark, retrying
 from ._version import __version__
 from .errors import (
     DecodeError,
     HubConnectionError,
     HubError,
-    HubHTTPError,
     HubTimeoutError,
     RateLimitError,
 )
@@ -48,8 +47,6 @@ __all__ = ["CallOptions", "Response", "Transport"]
 
 log = logging.getLogger("hubapi_async")
 
-_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_REDIRECTS = 10
 _CLOSED_MESSAGE = "this HubClient is closed; create a new client (or keep it open while calls run)"
@@ -60,61 +57,6 @@ DEFAULT_MAX_RESPONSE_SIZE = 256 * 1024 * 1024
 async def _sleep(delay: float) -> None:
     """Backoff and rate-limit sleeps go through here (tests patch it)."""
     await asyncio.sleep(delay)
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A whole HTTP response: status, headers and body bytes (connection released)."""
-
-    status: int
-    headers: CIMultiDictProxy[str]
-    body: bytes
-    url: str
-    method: str = "GET"
-
-    @property
-    def request_id(self) -> str | None:
-        """The Hub's ``X-Request-Id``."""
-        return self.headers.get("X-Request-Id")
-
-    @property
-    def etag(self) -> str | None:
-        """The ``ETag`` header."""
-        return self.headers.get("ETag")
-
-    @property
-    def repo_commit(self) -> str | None:
-        """The ``X-Repo-Commit`` header (the commit a file or repo answer comes from)."""
-        return self.headers.get("X-Repo-Commit")
-
-    @property
-    def next_url(self) -> str | None:
-        """The absolute URL of the ``Link: <...>; rel="next"`` header, if any."""
-        return parse_link_next(self.headers.getall("Link", ()), self.url)
-
-    def json(self) -> Any:
-        """The body decoded as JSON (``DecodeError`` when it is not JSON)."""
-        try:
-            return msgspec.json.decode(self.body)
-        except msgspec.DecodeError as exc:
-            raise DecodeError(
-                f"expected JSON from {self.url}, got something else: {exc}",
-                status=self.status,
-                url=self.url,
-                body=self.body,
-                request_id=self.request_id,
-            ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class CallOptions:
-    """Per-call defaults of a client or one of its views."""
-
-    token: str | None
-    token_explicit: bool
-    timeout: Timeout
-    retry: RetryPolicy
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -171,12 +113,6 @@ def _is_loopback(host: str | None) -> bool:
 
 def _origin(url: URL) -> tuple[str, str, int | None]:
     return (url.scheme, (url.host or "").lower(), url.port)
-
-
-def _mark(exc: HubError, *, retryable: bool, lost: bool = True) -> HubError:
-    exc._hub_retryable = retryable  # type: ignore[attr-defined]
-    exc._hub_lost = lost  # type: ignore[attr-defined]
-    return exc
 
 
 class Transport:
@@ -356,7 +292,7 @@ class Transport:
             f"{call.method} {call.url.with_query(None)} did not finish within its "
             f"{deadline} s deadline{last}; raise timeout= or retry later"
         )
-        _mark(err, retryable=False)
+        mark(err, retryable=False)
         return err
 
     # -- the request path ------------------------------------------------------
@@ -415,66 +351,26 @@ class Transport:
         )
 
     async def _with_retries(self, call: _Call) -> Response:
-        policy = call.opts.retry
+        result: Response = await self._retrying(call)(self._attempt, call)
+        return result
 
-        def should_retry(state: tenacity.RetryCallState) -> bool:
-            exc = state.outcome.exception() if state.outcome else None
-            return isinstance(exc, HubError) and self._retryable(call, exc)
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            if isinstance(exc, HubHTTPError) and exc.retry_after is not None:
-                return exc.retry_after
-            return policy.backoff(state.attempt_number)
+    def _retrying(self, call: _Call) -> tenacity.AsyncRetrying:
+        """The tenacity loop for ``call``: the policy's rules, the deadline, logging."""
 
         async def sleep(delay: float) -> None:
             if delay >= self._remaining(call):
                 raise self._deadline_error(call) from call.last_error
             await self._sleep(delay)
 
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            wait_s = state.upcoming_sleep
-            log.info(
-                "retrying %s %s in %.2fs (attempt %d of %d): %s",
-                call.method,
-                call.url.with_query(None),
-                wait_s,
-                state.attempt_number + 1,
-                policy.max_retries + 1,
-                _reason(exc),
-            )
-
-        retrying = tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(policy.max_retries + 1),
-            wait=wait,
-            retry=should_retry,
+        return retrying(
+            call.opts.retry,
+            retryable=lambda exc: (
+                not self.closed
+                and is_retryable(call.method, exc, call.opts.retry, self._remaining(call))
+            ),
             sleep=sleep,
-            before_sleep=before_sleep,
-            reraise=True,
+            describe=f"{call.method} {call.url.with_query(None)}",
         )
-        result: Response = await retrying(self._attempt, call)
-        return result
-
-    def _retryable(self, call: _Call, exc: HubError) -> bool:
-        if self.closed:
-            return False
-        if isinstance(exc, HubHTTPError):
-            status = exc.status
-            if status is None or status == 409:
-                return False
-            if call.method in _IDEMPOTENT:
-                ok = status in _RETRY_STATUSES
-            else:
-                ok = status == 429 or (status == 503 and "Retry-After" in exc.headers)
-            if ok and exc.retry_after is not None:
-                policy = call.opts.retry
-                if exc.retry_after > policy.max_rate_limit_wait:
-                    return False
-                if exc.retry_after >= self._remaining(call):
-                    return False
-            return ok
-        return bool(getattr(exc, "_hub_retryable", False))
 
     async def _attempt(self, call: _Call) -> Response:
         response = await self._run_attempt(call, stream=False)
@@ -507,7 +403,7 @@ class Transport:
         self, call: _Call, *, stream: bool
     ) -> Response | tuple[aiohttp.ClientResponse, Response]:
         if self.closed:
-            raise _mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
+            raise mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
         assert self._slots is not None and self._loop is not None
         bucket = bucket_for_path(call.url.path)
         seq = await self._gate_pass(call, bucket)
@@ -523,7 +419,7 @@ class Transport:
         release_slot = True
         try:
             if self.closed:
-                raise _mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
+                raise mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
             try:
                 async with asyncio.timeout_at(call.deadline_at) as scope:
                     result = await self._exchange(call, bucket, seq, stream=stream)
@@ -660,27 +556,27 @@ class Transport:
             url=str(url),
             request_id=resp.headers.get("X-Request-Id"),
         )
-        _mark(err, retryable=False, lost=False)
+        mark(err, retryable=False, lost=False)
         return err
 
     def _connection_error(
         self, call: _Call, url: URL, exc: BaseException, *, sent: bool
     ) -> HubError:
         where = f"{call.method} {url.with_query(None)}"
-        idempotent = call.method in _IDEMPOTENT
+        idempotent = call.method in IDEMPOTENT
         if self.closed:
-            return _mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
+            return mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
         if isinstance(exc, aiohttp.ClientConnectorError):
             refused = isinstance(exc.os_error, ConnectionRefusedError)
             err: HubError = HubConnectionError(
                 f"{where}: could not connect to {url.host}:{url.port}: {exc.os_error}; "
                 "check the endpoint and your network"
             )
-            return _mark(err, retryable=idempotent or refused, lost=False)
+            return mark(err, retryable=idempotent or refused, lost=False)
         if isinstance(exc, TimeoutError):
             what = "connecting" if not sent else "waiting for data"
             err = HubTimeoutError(f"{where}: timed out {what}; the server is slow or unreachable")
-            return _mark(err, retryable=idempotent, lost=sent)
+            return mark(err, retryable=idempotent, lost=sent)
         if isinstance(exc, aiohttp.ClientPayloadError):
             err = HubConnectionError(
                 f"{where}: the response body was cut off before it was complete"
@@ -689,10 +585,10 @@ class Transport:
             err = HubConnectionError(f"{where}: the server closed the connection without answering")
         elif isinstance(exc, aiohttp.InvalidURL):
             err = HubConnectionError(f"{where}: invalid URL")
-            return _mark(err, retryable=False, lost=False)
+            return mark(err, retryable=False, lost=False)
         else:
             err = HubConnectionError(f"{where}: {type(exc).__name__}: {exc}")
-        return _mark(err, retryable=idempotent, lost=sent)
+        return mark(err, retryable=idempotent, lost=sent)
 
     # -- streaming (the parquet shard) -----------------------------------------
 
@@ -720,20 +616,8 @@ class Transport:
                 raise HubConnectionError(f"unexpected response {result.status} from {result.url}")
             return result
 
-        policy = opts.retry
-
-        def should_retry(state: tenacity.RetryCallState) -> bool:
-            exc = state.outcome.exception() if state.outcome else None
-            return isinstance(exc, HubError) and self._retryable(call, exc)
-
-        retrying = tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(policy.max_retries + 1),
-            wait=lambda s: policy.backoff(s.attempt_number),
-            retry=should_retry,
-            sleep=self._sleep,
-            reraise=True,
-        )
-        opened: tuple[aiohttp.ClientResponse, Response] = await retrying(open_once, call)
+        retry_loop = self._retrying(call)
+        opened: tuple[aiohttp.ClientResponse, Response] = await retry_loop(open_once, call)
         raw, head = opened
         assert self._slots is not None
         try:
@@ -750,9 +634,3 @@ class Transport:
                 yield chunk
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise self._connection_error(call, raw.url, exc, sent=True) from exc
-
-
-def _reason(exc: BaseException | None) -> str:
-    if isinstance(exc, HubHTTPError):
-        return f"HTTP {exc.status}"
-    return type(exc).__name__ if exc else "unknown"
