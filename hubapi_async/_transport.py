@@ -536,10 +536,9 @@ class Transport:
         try:
             if length is not None and length > cap:
                 raise self._too_large(resp, url, cap)
-            if length is not None:
-                return await resp.read()
+            # Counted as decoded: a small compressed body may inflate past the cap.
             buf = bytearray()
-            async for chunk in resp.content.iter_chunked(1 << 16):
+            async for chunk in resp.content.iter_any():
                 buf += chunk
                 if len(buf) > cap:
                     raise self._too_large(resp, url, cap)

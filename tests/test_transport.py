@@ -431,3 +431,23 @@ async def test_gated_error_code_maps_whatever_the_status(lh: LocalHub) -> None:
             await hub.models.info("google-bert/bert-base-uncased")
     assert info.value.status == 401
     assert info.value.server_message == "Access to model x is restricted."
+
+
+async def test_body_size_cap_counts_decompressed_bytes(lh: LocalHub) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"[" + b" " * 2_000_000 + b"]")
+    lh.faults.add(
+        Fault(
+            kind="status",
+            status=200,
+            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+            body=bomb,
+            path=r"^/api/models$",
+        )
+    )
+    async with HubClient(lh.url, token=TOKEN, max_response_size=100_000) as hub:
+        assert len(bomb) < 100_000
+        with pytest.raises(DecodeError, match="max_response_size"):
+            await hub.request("GET", "/api/models")
+        assert checked_out_connections(hub) == 0
