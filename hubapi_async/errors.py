@@ -138,7 +138,7 @@ class DecodeError(HubError):
         self.status = status
         self.url = url
         raw = bytes(body[: _EXCERPT_CHARS * 4])
-        self.body_excerpt = raw.decode("utf-8", errors="replace")[:_EXCERPT_CHARS]
+        self.body_excerpt = _redact(raw.decode("utf-8", errors="replace")[:_EXCERPT_CHARS])
         self.request_id = request_id
 
     def __str__(self) -> str:
@@ -213,12 +213,12 @@ class HubHTTPError(HubError):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = _redact(message)
         self.status = status
         self.url = url
         self.headers = _safe_headers(headers)
         self.error_code = error_code
-        self.server_message = server_message
+        self.server_message = None if server_message is None else _redact(server_message)
         self.request_id = request_id
         self.retry_after = retry_after
 

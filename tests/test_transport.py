@@ -28,6 +28,7 @@ from hubapi_async import (
     ServerError,
     Timeout,
 )
+from hubapi_async import errors as hubapi_async_errors
 from hubapi_async.testing import Fault, LocalHub
 
 from ._helpers import checked_out_connections, patch_sleep
@@ -451,3 +452,38 @@ async def test_body_size_cap_counts_decompressed_bytes(lh: LocalHub) -> None:
         with pytest.raises(DecodeError, match="max_response_size"):
             await hub.request("GET", "/api/models")
         assert checked_out_connections(hub) == 0
+
+
+async def test_odd_headers_never_break_a_request(
+    lh: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sleeps = patch_sleep(monkeypatch)
+    odd = {
+        "RateLimit": '"api";r=banana;t=-5, garbage',
+        "RateLimit-Policy": "fixed window;;q=;w=NaN",
+        "Retry-After": "soon",
+        "Link": "<>; rel=",
+        "X-Error-Code": "\u2603",
+    }
+    lh.faults.add(Fault(kind="status", status=503, headers=odd, path=r"^/api/models/", times=1))
+    body = b'{"_id": "1", "id": "google-bert/bert-base-uncased"}'
+    lh.faults.add(
+        Fault(kind="status", status=200, headers=odd, body=body, path=r"^/api/models/", times=1)
+    )
+    async with HubClient(lh.url, token=TOKEN, retry=FAST) as hub:
+        info = await hub.models.info("google-bert/bert-base-uncased")
+        again = await hub.models.info("google-bert/bert-base-uncased")
+    assert info.id == again.id == "google-bert/bert-base-uncased"
+    assert len(sleeps.calls) == 1 and sleeps.calls[0] <= FAST.max_backoff
+
+
+async def test_token_echoed_by_a_server_is_redacted_from_errors(lh: LocalHub) -> None:
+    secret = "hf_" + "a1b2c3d4" * 4
+    body = f'{{"error": "token {secret} is not allowed"}}'.encode()
+    lh.faults.add(Fault(kind="status", status=403, body=body, path=r"^/api/models/"))
+    async with HubClient(lh.url, token=secret) as hub:
+        with pytest.raises(hubapi_async_errors.PermissionDeniedError) as info:
+            await hub.models.info("google-bert/bert-base-uncased")
+    assert secret not in str(info.value)
+    assert secret not in repr(info.value)
+    assert secret not in (info.value.server_message or "")
