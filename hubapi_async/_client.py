@@ -10,7 +10,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import aiohttp
-import msgspec
 from yarl import URL
 
 from ._bulk import BulkMap
@@ -18,7 +17,6 @@ from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
 from ._response import CallOptions, Response
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
-from .errors import DecodeError
 
 if TYPE_CHECKING:
     from ._resources._datasets import Datasets
@@ -409,21 +407,4 @@ class HubClient:
         timeout: Timeout | float | None = None,
     ) -> T:
         response = await self.request("GET", path, params=params, timeout=timeout)
-        return decode_response(response, tp)
-
-
-def decode_response(response: Response, tp: type[T]) -> T:
-    """Decode a response body into ``tp`` or raise ``DecodeError`` with the evidence."""
-    from .types import decoder_for
-
-    try:
-        return decoder_for(tp).decode(response.body)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        name = getattr(tp, "__name__", str(tp))
-        raise DecodeError(
-            f"the response from {response.url} is not a valid {name}: {exc}",
-            status=response.status,
-            url=response.url,
-            body=response.body,
-            request_id=response.request_id,
-        ) from None
+        return response.decode(tp)

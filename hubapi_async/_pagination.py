@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-import msgspec
 from yarl import URL
 
-from .errors import DecodeError, PaginationError
-from .types import decoder_for
+from .errors import PaginationError
 
 __all__ = ["Page", "Paginator"]
 
@@ -98,16 +96,10 @@ class _Walker(Generic[T]):
 
 
 def _decode_page(response: Any, item_type: type[Any]) -> list[Any]:
-    try:
-        items: list[Any] = decoder_for(list[item_type]).decode(response.body)  # type: ignore[valid-type]
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise DecodeError(
-            f"the page at {response.url} is not a list of {item_type.__name__}: {exc}",
-            status=response.status,
-            url=response.url,
-            body=response.body,
-            request_id=response.request_id,
-        ) from None
+    items: list[Any] = response.decode(
+        list[item_type],  # type: ignore[valid-type]
+        f"a list of {getattr(item_type, '__name__', item_type)}",
+    )
     return items
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import msgspec
 from multidict import CIMultiDictProxy
@@ -12,8 +12,11 @@ from multidict import CIMultiDictProxy
 from ._options import RetryPolicy, Timeout
 from ._protocol import parse_link_next
 from .errors import DecodeError
+from .types import decoder_for
 
 __all__ = ["CallOptions", "Response"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +49,27 @@ class Response:
         """The absolute URL of the ``Link: <...>; rel="next"`` header, if any."""
         return parse_link_next(self.headers.getall("Link", ()), self.url)
 
-    def json(self) -> Any:
-        """The body decoded as JSON (``DecodeError`` when it is not JSON)."""
+    def decode(self, tp: type[T], what: str | None = None) -> T:
+        """The body decoded into ``tp`` (a Struct, ``list[ModelInfo]``, ``dict[...]``).
+
+        Raises ``DecodeError`` (with status, URL, request id and a body excerpt) when the
+        body is not JSON or not of that shape; ``what`` names the expected shape.
+        """
         try:
-            return msgspec.json.decode(self.body)
-        except msgspec.DecodeError as exc:
+            return decoder_for(tp).decode(self.body)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            expected = what or f"a valid {getattr(tp, '__name__', str(tp))}"
             raise DecodeError(
-                f"expected JSON from {self.url}, got something else: {exc}",
+                f"the response from {self.url} is not {expected}: {exc}",
                 status=self.status,
                 url=self.url,
                 body=self.body,
                 request_id=self.request_id,
             ) from None
+
+    def json(self) -> Any:
+        """The body decoded as JSON (``DecodeError`` when it is not JSON)."""
+        return self.decode(cast("type[Any]", Any), "JSON")
 
 
 @dataclass(frozen=True, slots=True)
