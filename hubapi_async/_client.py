@@ -21,6 +21,7 @@ from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
 if TYPE_CHECKING:
     from ._resources._datasets import Datasets
     from ._resources._repos import Models, Spaces
+    from ._resources._users import Users
 
 __all__ = ["HubClient", "encode_params"]
 
@@ -267,6 +268,13 @@ class HubClient:
         from ._resources._repos import Spaces
 
         return Spaces(self)
+
+    @cached_property
+    def users(self) -> Users:
+        """The account behind the token: ``whoami``."""
+        from ._resources._users import Users
+
+        return Users(self)
 
     # -- the escape hatch ------------------------------------------------------------
 

@@ -404,6 +404,7 @@ def test_decoders_are_cached_per_type() -> None:
 def test_public_names_are_pinned() -> None:
     assert types_pkg.__all__ == sorted(types_pkg.__all__)
     assert types_pkg.__all__ == [
+        "AccessTokenInfo",
         "AuthorData",
         "BaseModelRef",
         "BaseModels",
@@ -417,6 +418,7 @@ def test_public_names_are_pinned() -> None:
         "InferenceProviderMappingEntry",
         "ModelInfo",
         "ModelTagsByType",
+        "OrgMembership",
         "OriginSpace",
         "ParquetFiles",
         "ParquetFilesBySplit",
@@ -433,7 +435,9 @@ def test_public_names_are_pinned() -> None:
         "SpaceVolume",
         "TagInfo",
         "TagsByType",
+        "TokenAuth",
         "TransformersInfo",
+        "WhoAmI",
         "decode_json",
         "decoder_for",
     ]

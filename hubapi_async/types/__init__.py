@@ -41,8 +41,10 @@ from ._repos import (
     TagInfo,
     TagsByType,
 )
+from ._users import AccessTokenInfo, OrgMembership, TokenAuth, WhoAmI
 
 __all__ = [
+    "AccessTokenInfo",
     "AuthorData",
     "BaseModelRef",
     "BaseModels",
@@ -56,6 +58,7 @@ __all__ = [
     "InferenceProviderMappingEntry",
     "ModelInfo",
     "ModelTagsByType",
+    "OrgMembership",
     "OriginSpace",
     "ParquetFiles",
     "ParquetFilesBySplit",
@@ -72,7 +75,9 @@ __all__ = [
     "SpaceVolume",
     "TagInfo",
     "TagsByType",
+    "TokenAuth",
     "TransformersInfo",
+    "WhoAmI",
     "decode_json",
     "decoder_for",
 ]
