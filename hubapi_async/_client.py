@@ -40,8 +40,6 @@ class _Unset:
 
 _UNSET: Any = _Unset()
 
-ParamValue = str | int | float | bool | Sequence[str] | None
-
 
 def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """Query parameters as the Hub expects them: lists repeat the key, bools are

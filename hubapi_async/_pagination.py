@@ -17,7 +17,7 @@ __all__ = ["Page", "Paginator"]
 
 T = TypeVar("T")
 
-#: Fetch one page: (absolute URL or path, query params or None) -> (status, headers...).
+#: Fetch one page: (absolute URL or path, query params or None) -> the whole Response.
 FetchPage = Callable[[str, "Sequence[tuple[str, str]] | None"], Awaitable[Any]]
 
 
