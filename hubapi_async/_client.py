@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import aiohttp
 from yarl import URL
@@ -15,13 +24,19 @@ from yarl import URL
 from ._bulk import BulkMap
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
+from ._resources import (
+    Collections,
+    Datasets,
+    Models,
+    Organizations,
+    Papers,
+    Repos,
+    ResourceGroups,
+    Spaces,
+    Users,
+)
 from ._response import CallOptions, Response
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
-
-if TYPE_CHECKING:
-    from ._resources._datasets import Datasets
-    from ._resources._repos import Models, Spaces
-    from ._resources._users import Users
 
 __all__ = ["HubClient", "encode_params"]
 
@@ -126,7 +141,9 @@ class HubClient:
     ``async with HubClient() as hub:`` (or ``hub = HubClient()`` then
     ``await hub.aclose()``). One client serves any number of tasks of one event
     loop; its endpoint families are namespaces: ``hub.models``, ``hub.datasets``,
-    ``hub.spaces``. See the README for every option.
+    ``hub.spaces``, ``hub.repos``, ``hub.users``, ``hub.organizations``,
+    ``hub.resource_groups``, ``hub.papers``, ``hub.collections``. See the README for
+    every option.
     """
 
     def __init__(
@@ -249,30 +266,59 @@ class HubClient:
     @cached_property
     def models(self) -> Models:
         """Model repos: ``list``, ``info``, ``tags_by_type``."""
-        from ._resources._repos import Models
-
         return Models(self)
 
     @cached_property
     def datasets(self) -> Datasets:
         """Dataset repos: ``list``, ``info``, ``tags_by_type``, parquet, croissant."""
-        from ._resources._datasets import Datasets
-
         return Datasets(self)
 
     @cached_property
     def spaces(self) -> Spaces:
         """Space repos: ``list``, ``info``."""
-        from ._resources._repos import Spaces
-
         return Spaces(self)
+
+    @cached_property
+    def repos(self) -> Repos:
+        """Repo management: ``create``, ``delete``, ``update_settings``, ``move``."""
+        return Repos(self)
 
     @cached_property
     def users(self) -> Users:
         """The account behind the token: ``whoami``."""
-        from ._resources._users import Users
-
         return Users(self)
+
+    @cached_property
+    def organizations(self) -> Organizations:
+        """Organizations: ``members``."""
+        return Organizations(self)
+
+    @cached_property
+    def resource_groups(self) -> ResourceGroups:
+        """Resource groups of an organization, their members and repos."""
+        return ResourceGroups(self)
+
+    @cached_property
+    def papers(self) -> Papers:
+        """Papers: ``info``, ``repos``, ``daily``."""
+        return Papers(self)
+
+    @cached_property
+    def collections(self) -> Collections:
+        """Collections: ``list``, ``get``, ``create``, ``update``, ``delete`` and their items."""
+        return Collections(self)
+
+    # -- per-call defaults -----------------------------------------------------------
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy calls of this client (or view) run with."""
+        return self._opts.retry
+
+    @property
+    def timeout(self) -> Timeout:
+        """The timeouts calls of this client (or view) run with."""
+        return self._opts.timeout
 
     # -- the escape hatch ------------------------------------------------------------
 
@@ -297,7 +343,9 @@ class HubClient:
         """Send any request to the Hub and return the whole :class:`Response`.
 
         ``path`` is a path on the endpoint (``/api/...``, already percent-encoded) or a
-        full URL. Errors, retries and redirects are handled as for every call.
+        full URL. Errors, retries and redirects are handled as for every call. Methods
+        other than GET, HEAD and OPTIONS are write calls: with
+        ``HF_HUB_DISABLE_IMPLICIT_TOKEN=1`` only they carry an implicit token.
         """
         method = method.upper()
         return await self._transport.send(
@@ -308,6 +356,28 @@ class HubClient:
             json=json,
             write=method not in ("GET", "HEAD", "OPTIONS"),
             headers=headers,
+        )
+
+    def stream(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        chunk_size: int = 1 << 16,
+        timeout: Timeout | float | None = None,
+    ) -> AbstractAsyncContextManager[tuple[Response, AsyncIterator[bytes]]]:
+        """GET ``path`` and stream its body: ``async with hub.stream(p) as (head, chunks)``.
+
+        ``head`` is the :class:`Response` with an empty body (status, headers);
+        ``chunks`` an async iterator of bytes. Retries happen until the headers arrive;
+        a body cut after chunks were yielded raises ``HubConnectionError`` (bytes are
+        never repeated). The connection is held until the block exits. Redirects to
+        another origin (a CDN) are followed without the token.
+        """
+        target = self._transport.url_for(path, encode_params(params)) if params else path
+        return self._transport.stream(
+            target, self._call_opts(timeout), headers=headers, chunk_size=chunk_size
         )
 
     async def request_json(
@@ -401,16 +471,3 @@ class HubClient:
         (an iterable or an async iterable, read lazily).
         """
         return BulkMap(fn, inputs, concurrency=concurrency)
-
-    # -- used by the resources ---------------------------------------------------------
-
-    async def _get(
-        self,
-        path: str,
-        tp: type[T],
-        *,
-        params: Mapping[str, Any] | None = None,
-        timeout: Timeout | float | None = None,
-    ) -> T:
-        response = await self.request("GET", path, params=params, timeout=timeout)
-        return response.decode(tp)

@@ -23,7 +23,7 @@ from ..types import (
     ParquetFilesBySplit,
     ParquetFilesBySubset,
 )
-from ._repos import RepoFamily, StrOrList, join_filters
+from ._families import RepoFamily, StrOrList, join_filters
 
 __all__ = ["Datasets"]
 
@@ -95,14 +95,12 @@ class Datasets(RepoFamily[DatasetInfo]):
 
     async def tags_by_type(self, *, timeout: Timeout | float | None = None) -> DatasetTagsByType:
         """Every dataset tag the Hub knows, grouped by type (``task_categories``...)."""
-        return await self._client._get(
-            "/api/datasets-tags-by-type", DatasetTagsByType, timeout=timeout
-        )
+        return await self._get("/api/datasets-tags-by-type", DatasetTagsByType, timeout=timeout)
 
     async def croissant(self, repo_id: str, *, timeout: Timeout | float | None = None) -> Croissant:
         """The dataset's Croissant metadata (JSON-LD), as a mapping."""
         path = f"/api/datasets/{validate_repo_id(repo_id)}/croissant"
-        return await self._client._get(path, Croissant, timeout=timeout)
+        return await self._get(path, Croissant, timeout=timeout)
 
     @overload
     async def parquet(
@@ -146,12 +144,12 @@ class Datasets(RepoFamily[DatasetInfo]):
         if subset is None:
             if split is not None:
                 raise ValueError("split needs a subset: parquet(repo_id, subset, split)")
-            return await self._client._get(path, ParquetFilesBySubset, timeout=timeout)
+            return await self._get(path, ParquetFilesBySubset, timeout=timeout)
         path += f"/{quote_segment(subset)}"
         if split is None:
-            return await self._client._get(path, ParquetFilesBySplit, timeout=timeout)
+            return await self._get(path, ParquetFilesBySplit, timeout=timeout)
         path += f"/{quote_segment(split)}"
-        return await self._client._get(path, ParquetFiles, timeout=timeout)
+        return await self._get(path, ParquetFiles, timeout=timeout)
 
     def _shard_path(self, repo_id: str, subset: str, split: str, n: int) -> str:
         return (
@@ -177,11 +175,7 @@ class Datasets(RepoFamily[DatasetInfo]):
         yielded raises ``HubConnectionError`` (bytes are never repeated).
         """
         path = self._shard_path(repo_id, subset, split, n)
-        opts = self._client._call_opts(timeout)
-        async with self._client._transport.stream(path, opts, chunk_size=chunk_size) as (
-            _head,
-            chunks,
-        ):
+        async with self._stream(path, chunk_size=chunk_size, timeout=timeout) as (_head, chunks):
             yield chunks
 
     async def download_parquet_shard(
@@ -204,16 +198,15 @@ class Datasets(RepoFamily[DatasetInfo]):
         """
         source = self._shard_path(repo_id, subset, split, n)
         target = Path(path)
-        opts = self._client._call_opts(timeout)
-        transport = self._client._transport
+        policy = self._retry_policy
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
         done = 0
         try:
             async with await anyio.open_file(tmp, "wb") as out:
-                for attempt in range(opts.retry.max_retries + 1):
+                for attempt in range(policy.max_retries + 1):
                     headers = {"Range": f"bytes={done}-"} if done else {}
                     try:
-                        async with transport.stream(source, opts, headers=headers) as (
+                        async with self._stream(source, headers=headers, timeout=timeout) as (
                             head,
                             chunks,
                         ):
@@ -233,9 +226,9 @@ class Datasets(RepoFamily[DatasetInfo]):
                                 )
                         break
                     except HubConnectionError:
-                        if attempt >= opts.retry.max_retries:
+                        if attempt >= policy.max_retries:
                             raise
-                        await anyio.sleep(opts.retry.backoff(attempt + 1))
+                        await anyio.sleep(policy.backoff(attempt + 1))
             os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Dataset extras (parquet listings, shards on the CDN, croissant), tags-by-type and whoami."""
+"""Dataset routes (parquet listings, shards on the CDN, croissant) and tags-by-type data."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from ._curated import Curated, croissant_context
 from ._data import mix64
 from ._gen_datasets import parquet_layout
 from ._responses import encode, json_error, json_response, request_id
+from ._router import Ctx, Route
 
 if TYPE_CHECKING:
     from ._app import HubServer
-    from ._store import Ref, RepoStore, Viewer
+    from ._store import Ref, RepoStore
 
 _SIGNED_FOR = 3600
 
@@ -250,7 +251,7 @@ def croissant(request: web.Request, store: RepoStore, ref: Ref) -> web.Response:
     return json_response(encode(body))
 
 
-# -- tags by type and whoami ---------------------------------------------------------------------
+# -- tags by type -------------------------------------------------------------------------------
 def tags_by_type(kind: str) -> dict[str, list[dict[str, str]]]:
     """``{type: [{id, label, type[, subType]}]}`` covering every tag the generator emits
     (shape from openapi/stainless_derived_schema_notes.json)."""
@@ -312,47 +313,30 @@ def tags_by_type(kind: str) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def whoami(viewer: Viewer) -> web.Response:
-    """``GET /api/whoami-v2`` for the token's user.
+# -- routes ------------------------------------------------------------------------------------
+def _parquet_route(ctx: Ctx) -> web.Response:
+    assert ctx.repo is not None
+    store, ref = ctx.repo
+    tail = [ctx.params[k] for k in ("subset", "split", "shard") if k in ctx.params]
+    return parquet(ctx.server, ctx.request, store, ref, tail)
 
-    Shape of users/whoami-v2__hub-ci_user_hub.js.
-    """
-    if viewer.user is None:
-        return json_error(401, "Invalid username or password.")
-    body = {
-        "type": "user",
-        "id": "65f0c0ffee0000000000d3e0",
-        "name": viewer.user,
-        "fullname": "Demo User",
-        "email": f"{viewer.user}@localhost",
-        "emailVerified": True,
-        "canPay": False,
-        "isPro": False,
-        "periodEnd": None,
-        "avatarUrl": "/avatars/demo.svg",
-        "billingMode": "postpaid",
-        "orgs": [
-            {
-                "type": "org",
-                "id": f"65f0c0ffee00000000{n:06x}",
-                "name": org,
-                "fullname": org,
-                "email": None,
-                "canPay": False,
-                "isEnterprise": False,
-                "periodEnd": None,
-                "avatarUrl": "/avatars/org.svg",
-                "roleInOrg": "admin",
-            }
-            for n, org in enumerate(viewer.orgs)
-        ],
-        "auth": {
-            "type": "access_token",
-            "accessToken": {
-                "displayName": "local",
-                "role": "write",
-                "createdAt": "2025-01-01T00:00:00.000Z",
-            },
-        },
-    }
-    return json_response(encode(body))
+
+async def parquet_listing(ctx: Ctx) -> web.StreamResponse:
+    """``GET /api/datasets/{id}/parquet[/{subset}[/{split}[/{n}.parquet]]]``."""
+    return _parquet_route(ctx)
+
+
+async def croissant_route(ctx: Ctx) -> web.StreamResponse:
+    """``GET /api/datasets/{id}/croissant``."""
+    assert ctx.repo is not None
+    return croissant(ctx.request, *ctx.repo)
+
+
+_BASE = "/api/{section:datasets}/{repo_id}"
+ROUTES = [
+    Route("GET", f"{_BASE}/parquet", parquet_listing, repo=True),
+    Route("GET", f"{_BASE}/parquet/{{subset}}", parquet_listing, repo=True),
+    Route("GET", f"{_BASE}/parquet/{{subset}}/{{split}}", parquet_listing, repo=True),
+    Route("GET", f"{_BASE}/parquet/{{subset}}/{{split}}/{{shard}}", parquet_listing, repo=True),
+    Route("GET", f"{_BASE}/croissant", croissant_route, repo=True),
+]

@@ -11,12 +11,13 @@ from typing import Final
 
 from aiohttp import web
 
+from ._accounts import Viewer
 from ._app import HubServer, build_apps
 from ._faults import FaultInjector
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
 from ._responses import RecordedRequest
-from ._store import RepoStore, Viewer
-from ._vocab import DEMO_ORGS, DEMO_USER
+from ._store import RepoStore
+from ._vocab import DEMO_USER
 
 _SHUTDOWN_TIMEOUT: Final = 0.2
 
@@ -120,7 +121,7 @@ class LocalHub:
     def count(self, kind: str = "model", *, authenticated: bool = True) -> int:
         """How many repos of ``kind`` an unfiltered listing returns to a token holder (who
         sees the private ones) or, with ``authenticated=False``, to an anonymous caller."""
-        viewer = Viewer(DEMO_USER, DEMO_ORGS) if authenticated else Viewer()
+        viewer = self._server.accounts.viewer_of(DEMO_USER) if authenticated else Viewer()
         return self.stores[kind].count(viewer)
 
     @property

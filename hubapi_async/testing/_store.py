@@ -19,6 +19,7 @@ from typing import Any, Final
 import msgspec
 
 from . import _kinds, _vocab
+from ._accounts import Viewer
 from ._curated import REDIRECTS, Curated, curated
 from ._data import Generated, SortValue
 
@@ -27,18 +28,6 @@ SortKey = tuple[SortValue, int, int | str]
 Shape = tuple[str, ...]
 _INDEX_CACHE: Final = 64
 _encode = msgspec.json.Encoder().encode
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking: ``user`` is ``None`` for anonymous callers."""
-
-    user: str | None = None
-    orgs: tuple[str, ...] = ()
-
-    def owns(self, author: str) -> bool:
-        """Whether the viewer may see private repos of ``author``."""
-        return self.user is not None and (author == self.user or author in self.orgs)
 
 
 @dataclass(frozen=True)
