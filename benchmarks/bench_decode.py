@@ -5,7 +5,7 @@ Run from the project root:
     .venv/bin/python benchmarks/bench_decode.py [--items 1000] [--repeat 20]
 
 The page imitates ``GET /api/models?full=true`` (keys, value shapes and sizes of
-the items in ``shared/hub-recordings/models/``: ids, dates, tags, gated,
+the items in ``hubapi_async/testing/recordings/models/``: ids, dates, tags, gated,
 siblings...), generated deterministically. Each contender is timed best-of-N
 with ``time.perf_counter``:
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -32,3 +33,10 @@ def checked_out_connections(hub: Any) -> int:
     if session is None or session.connector is None:
         return 0
     return len(session.connector._acquired)
+
+
+def recordings_dir() -> Path:
+    """The Hub recordings shipped inside the package (``hubapi_async/testing/recordings``)."""
+    import hubapi_async.testing
+
+    return Path(hubapi_async.testing.__file__).resolve().parent / "recordings"

@@ -11,7 +11,6 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator
 from datetime import datetime
-from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -19,6 +18,8 @@ import aiohttp
 import pytest
 
 from hubapi_async.testing import Fault, LocalHub, _vocab, parse_rate_limit, serve
+
+from ._helpers import recordings_dir
 
 pytest_plugins = ["pytester"]
 
@@ -30,9 +31,11 @@ DEFAULT_MODEL_KEYS = [
 ]  # fmt: skip
 
 
+MODEL_INFO = "models/model_info__"
+
+
 def recording(name: str) -> Any:
-    path = resources.files("hubapi_async.testing").joinpath("recordings", name)
-    return json.loads(path.read_text("utf-8"))
+    return json.loads((recordings_dir() / name).read_text("utf-8"))
 
 
 @pytest.fixture
@@ -229,7 +232,7 @@ async def test_full_config_and_expand(lh: LocalHub, session: aiohttp.ClientSessi
     _, info, _ = await get_json(
         session, f"{lh.url}/api/models/facebook/bart-base?expand[]=pipeline_tag"
     )
-    assert info == recording("expand_facebook_bart-base.json")
+    assert info == recording(MODEL_INFO + "expand_array_syntax__facebook_bart-base.body.json")
 
 
 async def test_garbage_cursor_is_a_400(lh: LocalHub, session: aiohttp.ClientSession) -> None:
@@ -247,15 +250,13 @@ async def test_garbage_cursor_is_a_400(lh: LocalHub, session: aiohttp.ClientSess
 # -- repo info ------------------------------------------------------------------------------
 async def test_info_serves_recorded_bodies(lh: LocalHub, session: aiohttp.ClientSession) -> None:
     for repo_id, name in [
-        ("google-bert/bert-base-uncased", "model_google-bert_bert-base-uncased.json"),
-        ("gpt2", "model_gpt2.json"),
-        ("openai-community/gpt2", "model_openai-community_gpt2.json"),
-        ("meta-llama/Llama-3.1-8B-Instruct", "model_meta-llama_Llama-3.1-8B-Instruct.json"),
-        (
-            "sentence-transformers/all-MiniLM-L6-v2",
-            "model_sentence-transformers_all-MiniLM-L6-v2.json",
-        ),
+        ("google-bert/bert-base-uncased", "google-bert_bert-base-uncased"),
+        ("gpt2", "gpt2_legacy_id_no_redirect"),
+        ("openai-community/gpt2", "openai-community_gpt2__canonical"),
+        ("meta-llama/Llama-3.1-8B-Instruct", "gated_manual__meta-llama_Llama-3.1-8B-Instruct"),
+        ("sentence-transformers/all-MiniLM-L6-v2", "sentence-transformers_all-MiniLM-L6-v2"),
     ]:
+        name = f"models/model_info__{name}.body.json"
         status, body, _ = await get_json(session, f"{lh.url}/api/models/{repo_id}")
         assert status == 200
         assert body == recording(name)
@@ -263,7 +264,9 @@ async def test_info_serves_recorded_bodies(lh: LocalHub, session: aiohttp.Client
     _, body, _ = await get_json(
         session, f"{lh.url}/api/models/black-forest-labs/FLUX.1-dev?expand=inferenceProviderMapping"
     )
-    assert body == recording("expand_black-forest-labs_FLUX.1-dev.json")
+    assert body == recording(
+        MODEL_INFO + "expand_inferenceProviderMapping__black-forest-labs_FLUX.1-dev.body.json"
+    )
 
 
 async def test_generated_info_shapes(lh: LocalHub, session: aiohttp.ClientSession) -> None:
@@ -323,7 +326,9 @@ async def test_renamed_repo_redirects_with_307_keeping_the_query(
         )
     status, body, _ = await get_json(session, url)  # followed
     assert status == 200
-    assert body == recording("expand_meta-llama_Llama-3.1-8B-Instruct.json")
+    assert body == recording(
+        MODEL_INFO + "expand_inferenceProviderMapping__meta-llama_Llama-3.1-8B-Instruct.body.json"
+    )
 
 
 async def test_missing_repo_anonymous_401_authenticated_404(
@@ -402,7 +407,7 @@ async def test_head_answers_headers_only(lh: LocalHub, session: aiohttp.ClientSe
 async def test_parquet_three_shapes(lh: LocalHub, session: aiohttp.ClientSession) -> None:
     base = f"{lh.url}/api/datasets/ibm/duorc/parquet"
     expected = json.loads(
-        json.dumps(recording("parquet_ibm_duorc.json")).replace(
+        json.dumps(recording("datasets/parquet__ibm_duorc__docs_example.body.json")).replace(
             "https://hf-mirror.492719920.workers.dev.", lh.url
         )
     )
@@ -466,15 +471,18 @@ async def test_generated_dataset_parquet_and_croissant(
         assert resp.status == 200 and (await resp.read())[:4] == b"PAR1"
     _, croissant, _ = await get_json(session, f"{base}/croissant")
     assert croissant["@type"] == "sc:Dataset"
-    assert croissant["@context"] == recording("croissant_Bryceee_MM-Oral.json")["@context"]
+    assert (
+        croissant["@context"]
+        == recording("datasets/croissant__Bryceee_MM-Oral.body.json")["@context"]
+    )
     assert [r["@id"] for r in croissant["recordSet"]] == list(layout)
 
 
 async def test_recorded_croissant(lh: LocalHub, session: aiohttp.ClientSession) -> None:
     _, body, _ = await get_json(session, f"{lh.url}/api/datasets/Bryceee/MM-Oral/croissant")
-    assert body == recording("croissant_Bryceee_MM-Oral.json")
+    assert body == recording("datasets/croissant__Bryceee_MM-Oral.body.json")
     _, body, _ = await get_json(session, f"{lh.url}/api/datasets/ibm/duorc/croissant")
-    assert body == recording("croissant_ibm_duorc.json")
+    assert body == recording("datasets/croissant__ibm_duorc__docs_example.body.json")
 
 
 async def test_without_cdn_shards_are_served_directly(session: aiohttp.ClientSession) -> None:

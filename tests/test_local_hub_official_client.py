@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from importlib import resources
 from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,12 +14,13 @@ from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, Revi
 
 from hubapi_async.testing import LocalHub
 
+from ._helpers import recordings_dir
+
 TOKEN = "hf_local_token"
 
 
 def recording(name: str) -> Any:
-    path = resources.files("hubapi_async.testing").joinpath("recordings", name)
-    return json.loads(path.read_text("utf-8"))
+    return json.loads((recordings_dir() / name).read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_list_models_every_page_to_the_end(server: LocalHub) -> None:
 
 def test_model_info(api: HfApi, server: LocalHub) -> None:
     info = api.model_info("google-bert/bert-base-uncased")
-    recorded = recording("model_google-bert_bert-base-uncased.json")
+    recorded = recording("models/model_info__google-bert_bert-base-uncased.body.json")
     assert info.sha == recorded["sha"]
     assert info.pipeline_tag == "fill-mask"
     assert info.safetensors is not None and info.safetensors.total == 110106428

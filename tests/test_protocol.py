@@ -30,7 +30,9 @@ from hubapi_async.errors import (
     ServerError,
 )
 
-RECORDINGS = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "hub-recordings"
+from ._helpers import recordings_dir
+
+RECORDINGS = recordings_dir()
 
 # Link values exactly as recorded (pagination/link_header_observations.json).
 LINK_DEV = (
@@ -708,7 +710,7 @@ def test_error_for_response_survives_hostile_headers() -> None:
 
 def test_recorded_resolve_responses() -> None:
     errors_dir = RECORDINGS / "errors"
-    assert errors_dir.is_dir(), f"the Hub recordings are expected at {errors_dir} (../shared)"
+    assert errors_dir.is_dir(), f"the Hub recordings are expected at {errors_dir}"
     expected = {
         "resolve_401_GatedRepo_unauthenticated__HEAD.meta.json": GatedRepoError,
         "resolve_401_nonexistent_repo_anonymous__HEAD.meta.json": RepositoryNotFoundOrPrivateError,

@@ -1,6 +1,6 @@
 """Every recorded Hub answer in scope must decode, and every key in it must be mapped.
 
-For each recording under ``shared/hub-recordings/{models,datasets,spaces}/`` whose
+For each recording under ``hubapi_async/testing/recordings/{models,datasets,spaces}/`` whose
 endpoint has a Struct (model/dataset/Space info, ``/revision/`` included; the
 three parquet listings; Croissant):
 
@@ -38,7 +38,9 @@ from hubapi_async.types import (
     decode_json,
 )
 
-RECORDINGS = Path(__file__).resolve().parents[1].parent / "shared" / "hub-recordings"
+from ._helpers import recordings_dir
+
+RECORDINGS = recordings_dir()
 GROUPS = ("models", "datasets", "spaces")
 
 #: Kinds whose bodies are real values: decoded and walked.
@@ -152,8 +154,7 @@ def _same_kind(tp: mi.Type, value: Any) -> bool:
 
 def test_recordings_folder_exists() -> None:
     assert RECORDINGS.is_dir(), (
-        f"Hub recordings not found at {RECORDINGS}: check out the shared/ folder beside "
-        "the project (../shared/hub-recordings relative to the project root)."
+        f"Hub recordings not found at {RECORDINGS} (hubapi_async/testing/recordings)"
     )
     assert _metas(), f"no *.meta.json under {RECORDINGS}/{{{','.join(GROUPS)}}}"
 
@@ -177,9 +178,7 @@ def test_expected_recordings_are_in_scope() -> None:
     assert "models/model_info__redirect_307__bert-base-uncased" not in names
 
 
-_MISSING_MSG = (
-    f"no recording in scope under {RECORDINGS}: is shared/ checked out beside the project?"
-)
+_MISSING_MSG = f"no recording in scope under {RECORDINGS}"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -30,13 +29,15 @@ from hubapi_async.types import (
     decoder_for,
 )
 
-RECORDINGS = Path(__file__).resolve().parents[1].parent / "shared" / "hub-recordings"
+from ._helpers import recordings_dir
+
+RECORDINGS = recordings_dir()
 
 
 def body(name: str) -> bytes:
     path = RECORDINGS / f"{name}.body.json"
     if not path.is_file():
-        pytest.fail(f"recording {path} is missing: check out shared/ beside the project")
+        pytest.fail(f"recording {path} is missing from hubapi_async/testing/recordings")
     return path.read_bytes()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -12,13 +11,9 @@ from hubapi_async import AuthenticationError, HubClient
 from hubapi_async.testing import LocalHub
 from hubapi_async.types import WhoAmI
 
-RECORDING = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "hub-recordings"
-    / "users"
-    / "whoami-v2__hub-ci_user_hub.js.body.json"
-)
+from ._helpers import recordings_dir
+
+RECORDING = recordings_dir() / "users" / "whoami-v2__hub-ci_user_hub.js.body.json"
 
 
 async def test_whoami_with_a_token_and_anonymous() -> None:

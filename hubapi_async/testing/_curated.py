@@ -64,8 +64,12 @@ class Curated:
         return {**self.info, **self.extra}
 
 
+_MODELS: Final = "models/model_info__"
+
+
 def _load(name: str) -> Any:
-    text = resources.files(__package__).joinpath("recordings", name).read_text("utf-8")
+    path = resources.files(__package__).joinpath("recordings", *name.split("/"))
+    text = path.read_text("utf-8")
     return json.loads(text)
 
 
@@ -134,23 +138,40 @@ def _synth_dataset(object_id: str, repo_id: str, tags: list[str], **values: Any)
 
 def _models() -> list[Curated]:
     _MAPPING = "inferenceProviderMapping"
-    flux = _load("expand_black-forest-labs_FLUX.1-dev.json")
-    llama_map = _load("expand_meta-llama_Llama-3.1-8B-Instruct.json")
-    bart = _load("expand_facebook_bart-base.json")
+    flux = _load(
+        "models/model_info__expand_inferenceProviderMapping__black-forest-labs_FLUX.1-dev.body.json"
+    )
+    llama_map = _load(
+        "models/model_info__expand_inferenceProviderMapping__meta-llama_Llama-3.1-8B-Instruct.body.json"
+    )
+    bart = _load(_MODELS + "expand_array_syntax__facebook_bart-base.body.json")
     return [
         # trendingScore 13: the list item observed for this id (stored id 70375891585).
-        Curated("model", _load("model_google-bert_bert-base-uncased.json"), {"trendingScore": 13}),
-        # trendingScore of the next ones was not recorded: synthesized.
-        Curated("model", _load("model_openai-community_gpt2.json"), {"trendingScore": 21}),
-        Curated("model", _load("model_gpt2.json"), {"trendingScore": 21}, listed=False),
         Curated(
             "model",
-            _load("model_meta-llama_Llama-3.1-8B-Instruct.json"),
+            _load(_MODELS + "google-bert_bert-base-uncased.body.json"),
+            {"trendingScore": 13},
+        ),
+        # trendingScore of the next ones was not recorded: synthesized.
+        Curated(
+            "model",
+            _load(_MODELS + "openai-community_gpt2__canonical.body.json"),
+            {"trendingScore": 21},
+        ),
+        Curated(
+            "model",
+            _load(_MODELS + "gpt2_legacy_id_no_redirect.body.json"),
+            {"trendingScore": 21},
+            listed=False,
+        ),
+        Curated(
+            "model",
+            _load(_MODELS + "gated_manual__meta-llama_Llama-3.1-8B-Instruct.body.json"),
             {"trendingScore": 55, "inferenceProviderMapping": llama_map[_MAPPING]},
         ),
         Curated(
             "model",
-            _load("model_sentence-transformers_all-MiniLM-L6-v2.json"),
+            _load(_MODELS + "sentence-transformers_all-MiniLM-L6-v2.body.json"),
             {"trendingScore": 48},
         ),
         Curated(
@@ -236,7 +257,7 @@ def _models() -> list[Curated]:
 
 
 def _datasets() -> list[Curated]:
-    duorc_parquet = _load("parquet_ibm_duorc.json")
+    duorc_parquet = _load("datasets/parquet__ibm_duorc__docs_example.body.json")
     layout = {
         s: {sp: len(urls) for sp, urls in splits.items()} for s, splits in duorc_parquet.items()
     }
@@ -280,7 +301,7 @@ def _datasets() -> list[Curated]:
             ),
             {"trendingScore": 1},
             parquet=layout,
-            croissant=_load("croissant_ibm_duorc.json"),
+            croissant=_load("datasets/croissant__ibm_duorc__docs_example.body.json"),
         ),
         Curated(
             "dataset",
@@ -300,13 +321,13 @@ def _datasets() -> list[Curated]:
                 description="MMOral",
             ),
             {"trendingScore": 0},
-            croissant=_load("croissant_Bryceee_MM-Oral.json"),
+            croissant=_load("datasets/croissant__Bryceee_MM-Oral.body.json"),
         ),
     ]
 
 
 def _spaces() -> list[Curated]:
-    tmp = _load("expand_space_user_tmp_test_space.json")
+    tmp = _load("spaces/space_revision__expand_xetEnabled.body.json")
     info = {
         "_id": tmp["_id"],
         "id": tmp["id"],
@@ -358,7 +379,7 @@ def curated(kind: str) -> list[Curated]:
 
 def croissant_context() -> Item:
     """The JSON-LD ``@context`` of a real croissant body (Bryceee/MM-Oral)."""
-    context: Item = _load("croissant_Bryceee_MM-Oral.json")["@context"]
+    context: Item = _load("datasets/croissant__Bryceee_MM-Oral.body.json")["@context"]
     return context
 
 
