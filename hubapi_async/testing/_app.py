@@ -24,7 +24,7 @@ from . import (
     _routes_repos_write,
     _routes_users,
 )
-from ._accounts import Accounts
+from ._accounts import Accounts, Viewer
 from ._data import mix64, sha40
 from ._faults import Fault, FaultInjector
 from ._ratelimit import RateLimiter, bucket_for
@@ -37,7 +37,7 @@ from ._responses import (
     json_error,
     truncated,
 )
-from ._router import Router
+from ._router import BAD_TOKEN, TOKEN, VIEWER, Router
 from ._state_collections import Collections
 from ._state_groups import ResourceGroups
 from ._state_papers import Papers
@@ -96,6 +96,7 @@ class HubServer:
         """Keep a copy of every request (when ``record_requests``)."""
         if self.record_requests:
             path, _, query = request.raw_path.partition("?")
+            body = await request.read() if request.can_read_body else b""
             with self._lock:
                 self._count += 1
                 self.requests.append(
@@ -106,6 +107,7 @@ class HubServer:
                         CIMultiDict(request.headers),
                         request.app[ORIGIN],
                         self._count,
+                        body,
                     )
                 )
         return await handler(request)
@@ -131,21 +133,21 @@ class HubServer:
     async def authenticate(self, request: web.Request, handler: _Next) -> web.StreamResponse:
         """Bearer tokens: a known one names a viewer, an unknown one is the Hub's 401."""
         auth = request.headers.get("Authorization")
-        token: str | None = None
-        viewer = self.accounts.viewer_for(None)
+        token = ""
+        viewer: Viewer = Viewer()
         if auth:
             scheme, _, given = auth.partition(" ")
             given = given.strip()
             found = self.accounts.viewer_for(given) if scheme.lower() == "bearer" else None
             if found is None:
-                request["token"] = None
-                request["bad_token"] = True
-                request["viewer"] = viewer
+                request[TOKEN] = ""
+                request[BAD_TOKEN] = True
+                request[VIEWER] = viewer
                 return await handler(request)
             token, viewer = given, found
-        request["token"] = token
-        request["bad_token"] = False
-        request["viewer"] = viewer
+        request[TOKEN] = token
+        request[BAD_TOKEN] = False
+        request[VIEWER] = viewer
         return await handler(request)
 
     @web.middleware
@@ -153,11 +155,11 @@ class HubServer:
         """Count the request per caller and bucket; the Hub's headers on every answer."""
         ip = request.remote or "127.0.0.1"
         path = request.raw_path.partition("?")[0]
-        token = request["token"]
+        token = request[TOKEN]
         verdict = self.limiter.hit(
-            token or f"ip:{ip}", bucket_for(path), anonymous=token is None, ip=ip
+            token or f"ip:{ip}", bucket_for(path), anonymous=not token, ip=ip
         )
-        if request["bad_token"]:
+        if request[BAD_TOKEN]:
             resp: web.StreamResponse = json_error(401, BAD_TOKEN_MESSAGE)
         elif not verdict.allowed:
             resp = json_error(429, verdict.message)

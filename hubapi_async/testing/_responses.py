@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 from aiohttp import web
@@ -31,7 +32,8 @@ class RecordedRequest:
     """One request the local Hub (or its CDN) received.
 
     ``path`` and ``query_string`` are as sent (percent-encoding kept); ``headers`` is a copy;
-    ``origin`` is ``"hub"`` or ``"cdn"``; ``number`` counts requests from 1 across both.
+    ``origin`` is ``"hub"`` or ``"cdn"``; ``number`` counts requests from 1 across both;
+    ``body`` is the request body as sent (``b""`` when there is none).
     """
 
     method: str
@@ -40,6 +42,11 @@ class RecordedRequest:
     headers: CIMultiDict[str]
     origin: str
     number: int
+    body: bytes = b""
+
+    def json(self) -> Any:
+        """The body decoded as JSON (``None`` when empty)."""
+        return json.loads(self.body) if self.body.strip() else None
 
 
 def request_id() -> str:

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 SECTIONS: Final = {"models": "model", "datasets": "dataset", "spaces": "space"}
 KINDS_PATTERN: Final = "models|datasets|spaces"
 
+#: What the auth middleware leaves on each request for the ones after it.
+VIEWER: Final = web.RequestKey("viewer", Viewer)
+TOKEN: Final = web.RequestKey("token", str)  # "" when anonymous
+BAD_TOKEN: Final = web.RequestKey("bad_token", bool)
+
 Handler = Callable[["Ctx"], Awaitable[web.StreamResponse]]
 _SEGMENT: Final = r"[^/]+"
 _PLACEHOLDER: Final = re.compile(r"\{(\w+)(?::([^}]+))?\}")
@@ -160,7 +165,7 @@ class Router:
         path = request.raw_path.partition("?")[0]
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
-        viewer: Viewer = request["viewer"]
+        viewer = request[VIEWER]
         fallback: tuple[Route, re.Match[str]] | None = None
         for route in self._candidates(path):
             if not route.answers(request.method):
