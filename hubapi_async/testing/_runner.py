@@ -16,6 +16,7 @@ from ._app import HubServer, build_apps
 from ._faults import FaultInjector
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
 from ._responses import RecordedRequest
+from ._state_papers import Papers
 from ._store import RepoStore
 from ._vocab import DEMO_USER
 
@@ -108,6 +109,12 @@ class LocalHub:
     def requests(self) -> list[RecordedRequest]:
         """Every request received (Hub and CDN), in arrival order."""
         return self._server.requests
+
+    @property
+    def papers(self) -> Papers:
+        """The seeded papers: ``ids()``, ``record(id)``, and ``link_header`` (send a ``Link``
+        on Daily Papers pages, which the Hub itself does not)."""
+        return self._server.papers
 
     @property
     def rate_limiter(self) -> RateLimiter:
