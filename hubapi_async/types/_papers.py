@@ -63,8 +63,6 @@ class Paper(HubStruct, kw_only=True, frozen=True):
 
     #: The arXiv id, e.g. ``"2409.11074"``.
     id: str
-    #: Object id of the paper page.
-    object_id: str | None = msgspec.field(default=None, name="_id")
     #: Title.
     title: str | None = None
     #: The abstract.
