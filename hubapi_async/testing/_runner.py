@@ -42,6 +42,8 @@ class LocalHub:
     cursor pagination, info, revisions, tags-by-type, parquet, croissant, whoami-v2) with
     the Hub's conventions (``Link`` headers, ``X-Error-Code``, bearer auth, ``RateLimit``
     headers and 429s), realistic deterministic data and injectable :class:`Fault` s.
+    Paper pages, the repos citing a paper and Daily Papers (paged by number, as on the Hub)
+    are seeded too: see :attr:`papers`.
 
     Every token in ``tokens`` authenticates as the user ``demo``, admin of ``demo-org``
     (the owners of the private repos). ``rate_limit=(quota, window_seconds)`` refuses a
