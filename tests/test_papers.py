@@ -272,6 +272,8 @@ async def test_next_url_carries_p_and_resumes(hub: HubClient, lh: LocalHub) -> N
     assert seen + rest == want
     with pytest.raises(ValueError, match="resume_from already carries"):
         hub.papers.daily(resume_from=paginator.next_url, date="2026-08-20")
+    with pytest.raises(ValueError, match="not a page number"):
+        hub.papers.daily(resume_from=f"{lh.url}/api/daily_papers?p=x&limit=50")
 
 
 async def test_prefetch_yields_the_same_papers(hub: HubClient, lh: LocalHub) -> None:

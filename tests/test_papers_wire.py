@@ -16,7 +16,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from hubapi_async import Paginator, Response
+from hubapi_async import PaginationError, Paginator, Response
 from hubapi_async._resources._papers import next_page_number
 from hubapi_async._validation import quote_segment, validate_arxiv_id
 from hubapi_async.testing import LocalHub
@@ -84,6 +84,8 @@ def test_next_page_number_counts_pages_and_keeps_the_query() -> None:
     assert following(response(f"{base}?limit=3", [1, 2]), 2) is None  # short page
     assert following(response(f"{base}?limit=3", []), 0) is None  # empty page
     assert following(response(base, [1, 2, 3]), 3) == f"{base}?p=1"
+    with pytest.raises(PaginationError, match="not a page number"):
+        following(response(f"{base}?p=x&limit=3", [1, 2, 3]), 3)
 
 
 class FakeHub:
@@ -131,8 +133,6 @@ async def test_without_a_strategy_a_page_without_link_is_the_last() -> None:
 
 
 async def test_strategy_urls_get_the_loop_and_origin_checks() -> None:
-    from hubapi_async import PaginationError
-
     fake = FakeHub({"http://hub/l": ([1], None)})
     paginator = fake.paginator("http://hub/l", next_page=lambda r, n: "http://elsewhere/l")
     with pytest.raises(PaginationError, match="another origin"):

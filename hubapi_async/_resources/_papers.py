@@ -16,6 +16,7 @@ from .._options import Timeout
 from .._pagination import NextPage, Paginator
 from .._response import Response
 from .._validation import quote_segment, validate_arxiv_id, validate_namespace
+from ..errors import PaginationError
 from ..types import DailyPaper, PaperInfo, PaperRepos
 from ._base import Resource
 
@@ -57,14 +58,18 @@ def next_page_number(page_size: int, key: str = "p") -> NextPage:
 
     After a page of ``page_size`` items or more, the next page is the same URL with
     ``key`` (the page number, ``0`` when absent) plus one, every other parameter kept
-    as sent; a shorter page, or an empty one, is the last.
+    as sent; a shorter page, or an empty one, is the last. A page URL whose ``key`` is
+    not a number raises ``PaginationError``.
     """
 
     def following(response: Response, count: int) -> str | None:
         if count < page_size:
             return None
         base, parts = _query_pairs(response.url)
-        current = _query_int(response.url, key) or 0
+        try:
+            current = _query_int(response.url, key) or 0
+        except ValueError as exc:
+            raise PaginationError(str(exc), url=response.url) from None
         kept = [part for part in parts if part.partition("=")[0] != key]
         return f"{base}?{'&'.join([*kept, f'{key}={current + 1}'])}"
 
