@@ -23,7 +23,7 @@ from yarl import URL
 
 from ._bulk import BulkMap
 from ._options import RetryPolicy, Timeout
-from ._pagination import Paginator
+from ._pagination import NextPage, Paginator
 from ._resources import (
     Collections,
     Datasets,
@@ -405,6 +405,7 @@ class HubClient:
         limit: int | None = None,
         prefetch: bool = False,
         timeout: Timeout | float | None = None,
+        next_page: NextPage | None = None,
     ) -> Paginator[T]: ...
 
     @overload
@@ -416,6 +417,7 @@ class HubClient:
         limit: int | None = None,
         prefetch: bool = False,
         timeout: Timeout | float | None = None,
+        next_page: NextPage | None = None,
     ) -> Paginator[Any]: ...
 
     def paginate(
@@ -427,11 +429,13 @@ class HubClient:
         limit: int | None = None,
         prefetch: bool = False,
         timeout: Timeout | float | None = None,
+        next_page: NextPage | None = None,
     ) -> Paginator[Any]:
         """A lazy :class:`Paginator` over any listing that follows ``Link`` headers.
 
         ``path_or_url`` is a path on the endpoint or a full URL on its origin (a
-        resume point); items are decoded into ``type``.
+        resume point); items are decoded into ``type``. ``next_page`` names the next
+        page of a listing that pages without ``Link`` headers (see :data:`NextPage`).
         """
         opts = self._call_opts(timeout)
         transport = self._transport
@@ -454,6 +458,7 @@ class HubClient:
             same_origin=transport.same_origin,
             limit=limit,
             prefetch=prefetch,
+            next_page=next_page,
         )
 
     def map(

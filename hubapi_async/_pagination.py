@@ -1,4 +1,9 @@
-"""Lazy pagination over the Hub's ``Link: <...>; rel="next"`` headers."""
+"""Lazy pagination over the Hub's ``Link: <...>; rel="next"`` headers.
+
+A listing that pages some other way (``/api/daily_papers`` counts pages, ``?p=0,1,2...``)
+passes a :data:`NextPage` strategy: consulted only while the server sends no ``Link``,
+it names the next page from the page just read, or ends the walk.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,19 @@ from yarl import URL
 
 from .errors import PaginationError
 
-__all__ = ["Page", "Paginator"]
+__all__ = ["NextPage", "Page", "Paginator"]
 
 T = TypeVar("T")
 
 #: Fetch one page: (absolute URL or path, query params or None) -> the whole Response.
 FetchPage = Callable[[str, "Sequence[tuple[str, str]] | None"], Awaitable[Any]]
+
+#: Where to go after a page that carries no ``Link``: ``(response, items on that page)``
+#: -> the next page's URL, or ``None`` to stop. ``response`` is the page's whole
+#: :class:`~hubapi_async.Response` (its ``url`` carries the query that was sent). Once a
+#: page did carry a ``Link``, the server is trusted to page: a later page without one is
+#: the last, and the strategy is no longer asked.
+NextPage = Callable[[Any, int], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +55,15 @@ class _Walker(Generic[T]):
         params: Sequence[tuple[str, str]] | None,
         item_type: type[T],
         same_origin: Callable[[URL], bool],
+        next_page: NextPage | None = None,
     ) -> None:
         self._fetch = fetch
         self._target: str | None = start
         self._params = params
         self._type = item_type
         self._same_origin = same_origin
+        self._next_page = next_page
+        self._linked = False  # the server has sent a Link: it alone says what follows
         self._seen: set[str] = set()
         self._error: PaginationError | None = None
 
@@ -67,6 +82,10 @@ class _Walker(Generic[T]):
         self._seen.add(response.url)
         items = _decode_page(response, self._type)
         next_url = response.next_url
+        if next_url is not None:
+            self._linked = True
+        elif self._next_page is not None and not self._linked:
+            next_url = self._next_page(response, len(items))
         self._target = next_url
         if next_url is not None:
             # This page's items are still delivered; the bad link fails the next read.
@@ -212,6 +231,8 @@ class Paginator(Generic[T]):
     yielded; :meth:`pages` yields :class:`Page` objects; :attr:`next_url` is the
     resume point (pass it back as ``resume_from=``). Use ``async with`` (or
     :meth:`aclose`) for deterministic release when stopping early with prefetch.
+    ``next_page`` (a :data:`NextPage`) names the following page when the server
+    sends no ``Link``.
     """
 
     def __init__(
@@ -224,6 +245,7 @@ class Paginator(Generic[T]):
         same_origin: Callable[[URL], bool],
         limit: int | None = None,
         prefetch: bool = False,
+        next_page: NextPage | None = None,
     ) -> None:
         if limit is not None and (isinstance(limit, bool) or limit < 0):
             raise ValueError(f"limit must be a non-negative int, got {limit!r}")
@@ -234,6 +256,7 @@ class Paginator(Generic[T]):
         self._same_origin = same_origin
         self._limit = limit
         self._prefetch = prefetch
+        self._next_page = next_page
         self._next_url: str | None = None
         self._current: Page[T] | None = None
         self._iterators: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -261,7 +284,14 @@ class Paginator(Generic[T]):
         if self._started:
             raise RuntimeError("this Paginator has already been iterated; call list() again")
         self._started = True
-        return _Walker(self._fetch, self._start, self._params, self._type, self._same_origin)
+        return _Walker(
+            self._fetch,
+            self._start,
+            self._params,
+            self._type,
+            self._same_origin,
+            self._next_page,
+        )
 
     def _page_iterator(self) -> _PageIterator[T]:
         it = _PageIterator(self._walker(), self._prefetch, self._limit)

@@ -15,6 +15,7 @@ __all__ = [
     "REPO_NAME_MAX",
     "quote_revision",
     "quote_segment",
+    "validate_arxiv_id",
     "validate_namespace",
     "validate_repo_id",
 ]
@@ -23,6 +24,14 @@ REPO_NAME_MAX = 96
 """Maximum length of a repo name, and of a namespace (user or organization name)."""
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_VERSION = r"(?:v[1-9][0-9]*)?"
+#: ``YYMM.NNNN`` (2007-2014) or ``YYMM.NNNNN`` (2015 on), optionally ``vN``.
+_ARXIV_NEW = re.compile(rf"[0-9]{{2}}{_MONTH}\.[0-9]{{4,5}}{_VERSION}")
+#: ``archive[.SUBJECT]/YYMMNNN`` (before April 2007), optionally ``vN``.
+_ARXIV_OLD = re.compile(
+    rf"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?/[0-9]{{2}}{_MONTH}[0-9]{{3}}{_VERSION}"
+)
 
 
 def _is_control(char: str) -> bool:
@@ -85,6 +94,26 @@ def validate_repo_id(repo_id: object) -> str:
     if repo_id.endswith(".git"):
         raise ValueError(f"Invalid repo id {_show(repo_id)}: it must not end with '.git'.")
     return repo_id
+
+
+def validate_arxiv_id(arxiv_id: object) -> str:
+    """Check an arXiv identifier; return it unchanged.
+
+    New-style ids are ``YYMM.NNNN`` or ``YYMM.NNNNN`` (``2409.11074``), old-style ids
+    ``archive/YYMMNNN`` with an optional subject class (``hep-th/9901001``,
+    ``math.GT/0309136``); either may end with a version (``v2``). The month must be
+    01-12. Anything else (a URL, an ``arXiv:`` prefix, spaces, ``..``, ``?``) raises
+    `ValueError` before a request is built. An old-style id contains ``/``: callers
+    put it in a URL path as one percent-encoded segment (`quote_segment`).
+    """
+    if not isinstance(arxiv_id, str):
+        raise ValueError(f"Invalid arXiv id {_show(arxiv_id)}: expected a string.")
+    if _ARXIV_NEW.fullmatch(arxiv_id) is None and _ARXIV_OLD.fullmatch(arxiv_id) is None:
+        raise ValueError(
+            f"Invalid arXiv id {_show(arxiv_id)}: expected 'YYMM.NNNNN' (e.g. '2409.11074'),"
+            " or an old-style id such as 'hep-th/9901001', optionally with a version ('v2')."
+        )
+    return arxiv_id
 
 
 def quote_segment(value: str) -> str:

@@ -77,7 +77,7 @@ class HubServer:
         self.accounts = Accounts(tokens)
         self.collections = Collections(self.accounts, stores, seed)
         self.resource_groups = ResourceGroups(self.accounts, stores, seed)
-        self.papers = Papers(stores, seed)
+        self.papers = Papers(self.accounts, stores, seed)
         self.faults = faults
         self.limiter = limiter
         self.page_size = page_size

@@ -16,6 +16,7 @@ from ._app import HubServer, build_apps
 from ._faults import FaultInjector
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
 from ._responses import RecordedRequest
+from ._state_papers import Papers
 from ._store import RepoStore
 from ._vocab import DEMO_USER
 
@@ -41,6 +42,8 @@ class LocalHub:
     cursor pagination, info, revisions, tags-by-type, parquet, croissant, whoami-v2) with
     the Hub's conventions (``Link`` headers, ``X-Error-Code``, bearer auth, ``RateLimit``
     headers and 429s), realistic deterministic data and injectable :class:`Fault` s.
+    Paper pages, the repos citing a paper and Daily Papers (paged by number, as on the Hub)
+    are seeded too: see :attr:`papers`.
 
     Every token in ``tokens`` authenticates as the user ``demo``, admin of ``demo-org``
     (the owners of the private repos). ``rate_limit=(quota, window_seconds)`` refuses a
@@ -108,6 +111,12 @@ class LocalHub:
     def requests(self) -> list[RecordedRequest]:
         """Every request received (Hub and CDN), in arrival order."""
         return self._server.requests
+
+    @property
+    def papers(self) -> Papers:
+        """The seeded papers: ``ids()``, ``record(id)``, and ``link_header`` (send a ``Link``
+        on Daily Papers pages, which the Hub itself does not)."""
+        return self._server.papers
 
     @property
     def rate_limiter(self) -> RateLimiter:

@@ -8,6 +8,7 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._papers import DailyPaper, Paper, PaperAuthor, PaperInfo, PaperRepos, PaperUser
 from ._repo_parts import (
     AuthorData,
     BaseModelRef,
@@ -50,6 +51,7 @@ __all__ = [
     "BaseModels",
     "BlobLfsInfo",
     "Croissant",
+    "DailyPaper",
     "DatasetInfo",
     "DatasetTagsByType",
     "GatedValue",
@@ -60,6 +62,11 @@ __all__ = [
     "ModelTagsByType",
     "OrgMembership",
     "OriginSpace",
+    "Paper",
+    "PaperAuthor",
+    "PaperInfo",
+    "PaperRepos",
+    "PaperUser",
     "ParquetFiles",
     "ParquetFilesBySplit",
     "ParquetFilesBySubset",
