@@ -8,6 +8,7 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._organizations import MemberResourceGroup, OrgMember
 from ._repo_parts import (
     AuthorData,
     BaseModelRef,
@@ -41,11 +42,13 @@ from ._repos import (
     TagInfo,
     TagsByType,
 )
+from ._resource_groups import AutoJoin, ResourceGroup, ResourceGroupRepo, ResourceGroupUser
 from ._users import AccessTokenInfo, OrgMembership, TokenAuth, WhoAmI
 
 __all__ = [
     "AccessTokenInfo",
     "AuthorData",
+    "AutoJoin",
     "BaseModelRef",
     "BaseModels",
     "BlobLfsInfo",
@@ -56,8 +59,10 @@ __all__ = [
     "HubStruct",
     "InferenceProviderMapping",
     "InferenceProviderMappingEntry",
+    "MemberResourceGroup",
     "ModelInfo",
     "ModelTagsByType",
+    "OrgMember",
     "OrgMembership",
     "OriginSpace",
     "ParquetFiles",
@@ -65,7 +70,10 @@ __all__ = [
     "ParquetFilesBySubset",
     "RepoInfo",
     "RepoSibling",
+    "ResourceGroup",
     "ResourceGroupRef",
+    "ResourceGroupRepo",
+    "ResourceGroupUser",
     "SafeTensorsInfo",
     "SpaceDomain",
     "SpaceHardware",
