@@ -387,3 +387,30 @@ async def test_groups_persist_for_the_servers_life(env: Env) -> None:
         assert [g.id for g in await again.resource_groups.list(ORG)] == [created.id]
     members = {m.username: m async for m in env.bob.organizations.members(ORG, limit=3)}
     assert [g.name for g in members["bob"].resource_groups or []] == ["kept"]
+
+
+@pytest.mark.parametrize(
+    ("method", "tail", "body", "message"),
+    [
+        ("POST", "", {}, '"name"'),
+        ("POST", "", {"name": "x" * 201}, '"name"'),
+        ("POST", "", {"name": "x", "description": 3}, '"description"'),
+        ("POST", "", {"name": "x", "users": [{"user": "bob"}]}, "role"),
+        ("POST", "", {"name": "x", "users": "bob"}, '"users"'),
+        ("POST", "", {"name": "x", "repos": [{"type": "bucket", "name": "a/b"}]}, "repos"),
+        ("POST", "", {"name": "x", "repos": {"name": "a/b"}}, '"repos"'),
+        ("POST", "", {"name": "x", "autoJoin": {"enabled": True}}, "role"),
+        ("PATCH", "/{gid}", {"name": " "}, '"name"'),
+        ("POST", "/{gid}/settings", {}, "autoJoin"),
+        ("POST", "/{gid}/users", {"users": [3]}, "users"),
+        ("PATCH", "/{gid}/users/alice", {"role": 1}, "role"),
+        ("GET", "/not-an-id", None, "Invalid resource group id"),
+    ],
+)
+async def test_the_local_hub_refuses_malformed_bodies(
+    env: Env, method: str, tail: str, body: Any, message: str
+) -> None:
+    path = BASE + tail.format(gid=await env.research_id())
+    with pytest.raises(BadRequestError) as err:
+        await env.demo.request(method, path, json=body)
+    assert message in (err.value.server_message or "")

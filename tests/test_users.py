@@ -283,6 +283,25 @@ async def test_a_waiting_call_keeps_its_own_deadline() -> None:
     assert await cache.get_or_fetch(("whoami", b"k"), 60, slow) == "answer" and calls == 1
 
 
+async def test_a_cancelled_waiter_leaves_the_call_it_waited_for_alone() -> None:
+    cache = AnswerCache(clock=FakeClock())
+    release = asyncio.Event()
+
+    async def slow() -> str:
+        await release.wait()
+        return "answer"
+
+    leader = asyncio.create_task(cache.get_or_fetch(("whoami", b"k"), 60, slow))
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(cache.get_or_fetch(("whoami", b"k"), 60, slow))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    release.set()
+    assert await leader == "answer"
+
+
 async def test_the_cache_keeps_at_most_max_entries() -> None:
     cache = AnswerCache(max_entries=2, clock=FakeClock())
 
