@@ -108,12 +108,12 @@ class ResourceGroups(Resource):
     hexadecimal digits) are checked before any request.
     """
 
-    def _path(self, org: str, group_id: str | None = None, *tail: str) -> str:
-        validate_namespace(org, "organization name")
-        path = f"/api/organizations/{org}/resource-groups"
-        if group_id is not None:
-            path += f"/{_group_id(group_id)}"
-        return "/".join((path, *tail))
+    @staticmethod
+    def _groups_path(org: str) -> str:
+        return f"/api/organizations/{validate_namespace(org, 'organization name')}/resource-groups"
+
+    def _path(self, org: str, group_id: str, *tail: str) -> str:
+        return "/".join((self._groups_path(org), _group_id(group_id), *tail))
 
     async def _group_answer(
         self, response: Response, org: str, group_id: str, timeout: Timeout | float | None
@@ -131,7 +131,7 @@ class ResourceGroups(Resource):
 
         Needs a token; an organization without the feature answers ``PermissionDeniedError``.
         """
-        return await self._get(self._path(org), list[ResourceGroup], timeout=timeout)
+        return await self._get(self._groups_path(org), list[ResourceGroup], timeout=timeout)
 
     async def get(
         self, org: str, group_id: str, *, timeout: Timeout | float | None = None
@@ -165,7 +165,7 @@ class ResourceGroups(Resource):
             repos=None if repos is None else _repos_body(repos),
             autoJoin=None if auto_join is None else _auto_join(auto_join),
         )
-        return await self._post(self._path(org), ResourceGroup, json=body, timeout=timeout)
+        return await self._post(self._groups_path(org), ResourceGroup, json=body, timeout=timeout)
 
     async def update(
         self,

@@ -25,7 +25,7 @@ class AutoJoin(HubStruct, kw_only=True, frozen=True):
     """
 
     #: Whether auto-join is on.
-    enabled: bool = False
+    enabled: bool | None = None
     #: The role auto-joined members get (when enabled; server-controlled).
     role: str | None = None
 
