@@ -22,6 +22,7 @@ import aiohttp
 from yarl import URL
 
 from ._bulk import BulkMap
+from ._cache import AnswerCache, CacheScope
 from ._options import RetryPolicy, Timeout
 from ._pagination import NextPage, Paginator
 from ._resources import (
@@ -169,6 +170,7 @@ class HubClient:
         if user_agent is not None and any(ord(c) < 0x20 for c in user_agent):
             raise ValueError("user_agent must not contain control characters")
         resolved, explicit = resolve_token(token)
+        self._disable_implicit_token = _env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN")
         self._transport = Transport(
             _endpoint(endpoint),
             session=session,
@@ -177,7 +179,7 @@ class HubClient:
             ssl=ssl,
             user_agent=user_agent,
             offline=_env_flag("HF_HUB_OFFLINE"),
-            disable_implicit_token=_env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN"),
+            disable_implicit_token=self._disable_implicit_token,
             max_response_size=max_response_size,
         )
         self._opts = CallOptions(
@@ -187,6 +189,8 @@ class HubClient:
             retry=retry if retry is not None else RetryPolicy(),
         )
         self._is_view = False
+        # Answers some calls may reuse (``whoami(cache_ttl=...)``), shared with every view.
+        self._cache = AnswerCache()
 
     # -- identity ----------------------------------------------------------------
 
@@ -251,6 +255,8 @@ class HubClient:
                 raise ValueError("set the token with token=..., not an Authorization header")
         view = object.__new__(HubClient)
         view._transport = self._transport
+        view._disable_implicit_token = self._disable_implicit_token
+        view._cache = self._cache
         view._opts = CallOptions(
             token=opts.token,
             token_explicit=opts.token_explicit,
@@ -319,6 +325,12 @@ class HubClient:
     def timeout(self) -> Timeout:
         """The timeouts calls of this client (or view) run with."""
         return self._opts.timeout
+
+    def _cache_scope(self) -> CacheScope:
+        """The shared answer cache, keyed by the credential this client's reads carry."""
+        o = self._opts
+        sends = o.token_explicit or not self._disable_implicit_token
+        return CacheScope(self._cache, o.token if sends else None)
 
     # -- the escape hatch ------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The base of every endpoint family: the HTTP verbs, bound once to the client.
 
 A resource builds a path, its parameters or body, and picks the Struct to decode; it never
-touches the transport or the client's private state. Write calls (``POST``, ``PUT``,
-``PATCH``, ``DELETE``) are sent with ``write=True``, so that
+touches the transport or the client's private state: what it needs is bound here once (the
+verbs, and ``self._cache``, the client's answer cache scoped to this client's credential).
+Write calls (``POST``, ``PUT``, ``PATCH``, ``DELETE``) are sent with ``write=True``, so that
 ``HF_HUB_DISABLE_IMPLICIT_TOKEN`` still sends the token there.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._cache import CacheScope
 from .._options import RetryPolicy, Timeout
 from .._response import Response
 
@@ -37,6 +39,8 @@ class Resource:
         #: ``self._paginate(path, params=..., type=T, limit=..., prefetch=..., timeout=...)``
         self._paginate = client.paginate
         self._stream_call = client.stream
+        #: The client's answer cache, scoped to the credential this client's reads carry.
+        self._cache: CacheScope = client._cache_scope()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
@@ -44,6 +48,10 @@ class Resource:
     @property
     def _retry_policy(self) -> RetryPolicy:
         return self._client.retry
+
+    def _deadline(self, timeout: Timeout | float | None) -> float | None:
+        """The whole-call deadline a call with ``timeout=`` runs with (``None``: none)."""
+        return Timeout.coerce(timeout, self._client.timeout).deadline
 
     async def _call(
         self,

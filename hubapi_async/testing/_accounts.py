@@ -12,7 +12,14 @@ user          token               organizations (role)
 ============  ==================  ==========================================
 
 Every token passed as ``LocalHub(tokens=...)`` (``hubapi serve --token``) is the user ``demo``;
-the other users' tokens are fixed and always accepted.
+the other users' tokens are fixed and always accepted, so a second user is one token away,
+in tests (``HubClient(url, token="hf_local_bob")``) and against ``hubapi serve`` alike
+(``HF_TOKEN=hf_local_alice``; the server prints them when it starts).
+
+``demo-org`` is an Enterprise organization (it has resource groups; its seeded group
+``research`` holds ``demo`` as admin and ``alice`` as write) with 123 members: the three
+users above and ``member-0000`` to ``member-0119``, in that (join) order. ``alice-lab`` is
+not Enterprise.
 """
 
 from __future__ import annotations

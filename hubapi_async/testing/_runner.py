@@ -11,7 +11,7 @@ from typing import Final
 
 from aiohttp import web
 
-from ._accounts import Viewer
+from ._accounts import USER_TOKENS, Viewer
 from ._app import HubServer, build_apps
 from ._faults import FaultInjector
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
@@ -324,6 +324,8 @@ def serve(
             count = len(hub.tokens)
             accepted = f"{count} token{'s' if count != 1 else ''} accepted as user demo"
             announce(f"  export HF_ENDPOINT={url}  # {accepted}")
+            others = ", ".join(f"{token} ({user})" for token, user in USER_TOKENS.items())
+            announce(f"  other users' tokens: {others}")
             announce("Press Ctrl-C to stop.")
             if stop is None:
                 await asyncio.Event().wait()

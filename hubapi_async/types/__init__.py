@@ -8,6 +8,7 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._organizations import MemberResourceGroup, OrgMember
 from ._papers import DailyPaper, Paper, PaperAuthor, PaperInfo, PaperRepos, PaperUser
 from ._repo_parts import (
     AuthorData,
@@ -42,11 +43,13 @@ from ._repos import (
     TagInfo,
     TagsByType,
 )
+from ._resource_groups import AutoJoin, ResourceGroup, ResourceGroupRepo, ResourceGroupUser
 from ._users import AccessTokenInfo, OrgMembership, TokenAuth, WhoAmI
 
 __all__ = [
     "AccessTokenInfo",
     "AuthorData",
+    "AutoJoin",
     "BaseModelRef",
     "BaseModels",
     "BlobLfsInfo",
@@ -58,8 +61,10 @@ __all__ = [
     "HubStruct",
     "InferenceProviderMapping",
     "InferenceProviderMappingEntry",
+    "MemberResourceGroup",
     "ModelInfo",
     "ModelTagsByType",
+    "OrgMember",
     "OrgMembership",
     "OriginSpace",
     "Paper",
@@ -72,7 +77,10 @@ __all__ = [
     "ParquetFilesBySubset",
     "RepoInfo",
     "RepoSibling",
+    "ResourceGroup",
     "ResourceGroupRef",
+    "ResourceGroupRepo",
+    "ResourceGroupUser",
     "SafeTensorsInfo",
     "SpaceDomain",
     "SpaceHardware",
