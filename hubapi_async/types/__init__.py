@@ -8,6 +8,14 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._collections import (
+    AvailableInferenceProvider,
+    Collection,
+    CollectionItem,
+    CollectionItemNote,
+    CollectionOwner,
+    DatasetsServerInfo,
+)
 from ._repo_parts import (
     AuthorData,
     BaseModelRef,
@@ -46,12 +54,18 @@ from ._users import AccessTokenInfo, OrgMembership, TokenAuth, WhoAmI
 __all__ = [
     "AccessTokenInfo",
     "AuthorData",
+    "AvailableInferenceProvider",
     "BaseModelRef",
     "BaseModels",
     "BlobLfsInfo",
+    "Collection",
+    "CollectionItem",
+    "CollectionItemNote",
+    "CollectionOwner",
     "Croissant",
     "DatasetInfo",
     "DatasetTagsByType",
+    "DatasetsServerInfo",
     "GatedValue",
     "HubStruct",
     "InferenceProviderMapping",
