@@ -100,7 +100,10 @@ def item_filter(value: object) -> str:
             f"Invalid item filter {value!r}: expected '<type>s/<id>' such as"
             " 'models/google/gemma-2b', 'datasets/rajpurkar/squad' or 'papers/2311.12983'."
         )
-    collection_item_ref(ident, kind)
+    try:
+        collection_item_ref(ident, kind)
+    except ValueError as exc:
+        raise ValueError(f"Invalid item filter {value!r}: {exc}") from None
     return value
 
 

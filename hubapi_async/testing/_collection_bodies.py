@@ -27,7 +27,11 @@ def iso_ms(ms: int) -> str:
 
 
 def account(accounts: Accounts, name: str) -> Body:
-    """A user's or organization's overview (``owner``, ``authorData``)."""
+    """A user's or organization's overview (``owner``, ``authorData``).
+
+    An organization's has the recorded key set (no ``isEnterprise``, which the Hub's OpenAPI
+    types list but the live answer lacks); a user's adds ``isPro``.
+    """
     user = accounts.users.get(name)
     org = accounts.orgs.get(name)
     if user is not None:
@@ -46,8 +50,6 @@ def account(accounts: Accounts, name: str) -> Body:
     }
     if kind == "user":
         body["isPro"] = bool(user.is_pro) if user is not None else False
-    else:
-        body["isEnterprise"] = bool(org.is_enterprise) if org is not None else False
     body.update(
         followerCount=int(seed_data.hash_text(name) % 5000),
         isHf=False,
