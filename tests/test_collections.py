@@ -432,7 +432,6 @@ async def test_update_item_moves_and_annotates(lh: LocalHub) -> None:
             made = await hub.collections.add_item(made.slug, repo, "model")
         assert made.items is not None
         last = made.items[-1]
-        assert last.object_id is not None
         done = await hub.collections.update_item(made.slug, last.object_id, note="Top", position=0)
         assert done is None
         assert lh.requests[-1].path == f"/api/collections/{made.slug}/items/{last.object_id}"
@@ -461,7 +460,7 @@ async def test_delete_item_and_missing_ok(lh: LocalHub) -> None:
     async with client(lh) as hub:
         made = await fresh(hub, "Removal")
         made = await hub.collections.add_item(made.slug, "facebook/bart-base", "model")
-        assert made.items is not None and made.items[0].object_id is not None
+        assert made.items is not None
         item = made.items[0].object_id
         async with client(lh, "bob") as bob:
             with pytest.raises(PermissionDeniedError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -279,3 +280,17 @@ async def test_local_hub_bodies_have_the_recorded_keys(lh: LocalHub) -> None:
     assert set(mine) == set(listing[0]) and len(mine["items"]) == 4
     assert [i["position"] for i in body["items"]] == [0, 1, 2, 3, 4]
     msgspec.json.decode(json.dumps(body).encode(), type=Collection)
+
+
+def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Collections") :]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("demo-org/") and any(
+        line.startswith("demo/reading-2025-") for line in out
+    )
+    assert out[-1] == str(
+        [("model", "google-bert/bert-base-uncased", "Start here"), ("paper", "1706.03762", None)]
+    )

@@ -120,7 +120,7 @@ class CollectionItem(HubStruct, kw_only=True, frozen=True):
     #: ``model``, ``dataset``, ``space``, ``paper`` or ``collection`` (server-controlled).
     type: str
     #: The item's own id in the collection (for ``update_item``/``delete_item``).
-    object_id: str | None = msgspec.field(default=None, name="_id")
+    object_id: str = msgspec.field(name="_id")
     #: Position in the collection, from 0.
     position: int | None = None
     #: The note attached to the item.
