@@ -12,7 +12,7 @@ import msgspec
 import msgspec.inspect as mi
 import pytest
 
-from hubapi_async import ConflictError, HubClient
+from hubapi_async import ConflictError, HubClient, NotFoundError
 from hubapi_async._resources._collections import (
     _slug_from_conflict,
     collection_item_ref,
@@ -38,6 +38,7 @@ SLUG = "huggingfacejs/test-collection-690df2897fa1945492b8cf42"
         "TheBloke/recent-models-64f9a55bb3115b4f513ec026",
         "user/a-0123456789abcdef01234567",
         "org.name/v1.2_beta-0123456789abcdef01234567",
+        "user/café-crème-0123456789abcdef01234567",
     ],
 )
 def test_valid_slugs_pass_unchanged(slug: str) -> None:
@@ -294,3 +295,10 @@ def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert out[-1] == str(
         [("model", "google-bert/bert-base-uncased", "Start here"), ("paper", "1706.03762", None)]
     )
+
+
+async def test_non_ascii_title_parts_are_percent_encoded(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token="hf_local_token") as hub:
+        with pytest.raises(NotFoundError):
+            await hub.collections.get("demo/café-0123456789abcdef01234567")
+    assert lh.requests[-1].path == "/api/collections/demo/caf%C3%A9-0123456789abcdef01234567"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 import re
 from collections.abc import Sequence
@@ -107,10 +106,10 @@ def item_filter(value: object) -> str:
     return value
 
 
-def _strings(value: StrOrList, what: str) -> builtins.list[str]:
+def _strings(value: StrOrList, what: str) -> list[str]:
     if value is None:
         return []
-    items = [value] if isinstance(value, str) else builtins.list(value)
+    items = [value] if isinstance(value, str) else list(value)
     for item in items:
         if not isinstance(item, str):
             raise TypeError(f"{what} must be strings, got {type(item).__name__}")

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -290,8 +290,3 @@ class Collections:
             if needle not in text:
                 return False
         return True
-
-    def owners(self) -> Iterable[str]:
-        """Namespaces owning at least one collection."""
-        with self.lock:
-            return sorted({c.namespace for c in self._by_id.values()})
