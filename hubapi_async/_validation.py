@@ -16,7 +16,9 @@ __all__ = [
     "quote_revision",
     "quote_segment",
     "validate_arxiv_id",
+    "validate_collection_slug",
     "validate_namespace",
+    "validate_object_id",
     "validate_repo_id",
 ]
 
@@ -144,3 +146,51 @@ def _quote_one(value: object, what: str) -> str:
         return quote(value, safe="")
     except UnicodeError:
         raise ValueError(f"Invalid {what} {_show(value)}: it is not valid Unicode.") from None
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
+_SLUG_TITLE = re.compile(r"\w(?:[\w.-]*\w)?")
+
+
+def validate_object_id(value: object, what: str = "object id") -> str:
+    """Check one of the Hub's object ids (24 lowercase hex digits); return it unchanged.
+
+    Collection ids, collection item ids and resource group ids have this form; anything
+    else raises `ValueError`.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"Invalid {what} {_show(value)}: expected a string.")
+    if not _OBJECT_ID.fullmatch(value):
+        raise ValueError(f"Invalid {what} {_show(value)}: expected 24 lowercase hex digits.")
+    return value
+
+
+def validate_collection_slug(slug: object) -> str:
+    """Check a collection slug (`"namespace/title-part-<24 hex digits>"`); return it unchanged.
+
+    The namespace follows `validate_namespace`'s rule; the title part is letters, digits,
+    `_`, `-` and `.` (not starting or ending with `-` or `.`); the id is the collection's 24
+    lowercase hex digits. Anything else (a bare title, a missing id, `?`, `#`, `%`, spaces,
+    extra `/`) raises `ValueError` before a request is built.
+    """
+    if not isinstance(slug, str):
+        raise ValueError(f"Invalid collection slug {_show(slug)}: expected a string.")
+    namespace, sep, rest = slug.partition("/")
+    shape = "expected 'namespace/title-<24 hex digits>', e.g. 'user/my-models-<id>'"
+    if not sep or "/" in rest:
+        raise ValueError(f"Invalid collection slug {_show(slug)}: {shape}.")
+    problem = _segment_problem(namespace)
+    if problem is not None:
+        raise ValueError(f"Invalid collection slug {_show(slug)}: the namespace {problem}.")
+    title, dash, object_id = rest.rpartition("-")
+    if not dash or not _OBJECT_ID.fullmatch(object_id):
+        raise ValueError(
+            f"Invalid collection slug {_show(slug)}: it must end with '-' and the collection's"
+            f" 24 lowercase hex digits; {shape}."
+        )
+    if not _SLUG_TITLE.fullmatch(title):
+        raise ValueError(
+            f"Invalid collection slug {_show(slug)}: the title part must be letters, digits,"
+            " '_', '-' and '.' only."
+        )
+    return slug

@@ -8,6 +8,14 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._collections import (
+    AvailableInferenceProvider,
+    Collection,
+    CollectionItem,
+    CollectionItemNote,
+    CollectionOwner,
+    DatasetsServerInfo,
+)
 from ._organizations import MemberResourceGroup, OrgMember
 from ._papers import DailyPaper, Paper, PaperAuthor, PaperInfo, PaperRepos, PaperUser
 from ._repo_parts import (
@@ -50,13 +58,19 @@ __all__ = [
     "AccessTokenInfo",
     "AuthorData",
     "AutoJoin",
+    "AvailableInferenceProvider",
     "BaseModelRef",
     "BaseModels",
     "BlobLfsInfo",
+    "Collection",
+    "CollectionItem",
+    "CollectionItemNote",
+    "CollectionOwner",
     "Croissant",
     "DailyPaper",
     "DatasetInfo",
     "DatasetTagsByType",
+    "DatasetsServerInfo",
     "GatedValue",
     "HubStruct",
     "InferenceProviderMapping",
