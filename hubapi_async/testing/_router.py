@@ -23,15 +23,15 @@ import msgspec
 from aiohttp import web
 
 from ._accounts import Viewer
+from ._kinds import SECTIONS
 from ._responses import json_error, not_found_page, repo_not_found
 
 if TYPE_CHECKING:
     from ._app import HubServer
     from ._store import Ref, RepoStore
 
-#: ``/api/{section}`` → repo kind.
-SECTIONS: Final = {"models": "model", "datasets": "dataset", "spaces": "space"}
-KINDS_PATTERN: Final = "models|datasets|spaces"
+#: A ``{section}`` path parameter's values (``models|datasets|spaces``).
+KINDS_PATTERN: Final = "|".join(SECTIONS)
 
 #: What the auth middleware leaves on each request for the ones after it.
 VIEWER: Final = web.RequestKey("viewer", Viewer)

@@ -18,10 +18,11 @@ from typing import Any, Final
 
 import msgspec
 
-from . import _kinds, _vocab
+from . import _vocab
 from ._accounts import Viewer
 from ._curated import REDIRECTS, Curated, curated
 from ._data import Generated, SortValue
+from ._kinds import KINDS, KindSpec
 
 Ref = int | Curated
 SortKey = tuple[SortValue, int, int | str]
@@ -80,11 +81,9 @@ class RepoStore:
 
     def __init__(self, kind: str, n: int, seed: int, *, cache_size: int = 65_536) -> None:
         self.kind = kind
+        self.spec: KindSpec = KINDS[kind]
         self.gen = Generated(kind, n, seed)
-        self.sort_keys = tuple(
-            k for k in ("trendingScore", "likes", "downloads", "createdAt", "lastModified", "id")
-            if not (kind == "space" and k == "downloads")
-        )  # fmt: skip
+        self.sort_keys = self.spec.sort_keys
         self.redirects: dict[str, str] = dict(REDIRECTS[kind])
         self._extras: dict[str, Curated] = {}
         self._deleted: set[int] = set()
@@ -94,9 +93,9 @@ class RepoStore:
             self._extras[repo.id] = repo
         self._extra_order: dict[str, tuple[list[SortKey], list[Curated]]] = {}
         self._members: dict[tuple[Any, ...], Sequence[int]] = {}
-        self._list_item = _kinds.LIST_ITEM[kind]
-        self._info = _kinds.INFO[kind]
-        self._expanded = _kinds.EXPANDED[kind]
+        self._list_item = self.spec.list_item
+        self._info = self.spec.info
+        self._expanded = self.spec.expanded
         self.item_bytes: Callable[[Ref, Shape], bytes] = functools.lru_cache(maxsize=cache_size)(
             self._build_item_bytes
         )
@@ -159,7 +158,7 @@ class RepoStore:
     def tags(self, ref: Ref) -> list[str]:
         """The tags of ``ref``."""
         if isinstance(ref, int):
-            return _kinds.TAGS[self.kind](self.gen, ref)
+            return self.spec.tags(self.gen, ref)
         return list(ref.info.get("tags", []))
 
     def count(self, viewer: Viewer) -> int:
@@ -203,9 +202,9 @@ class RepoStore:
         if isinstance(ref, int) and shape == ("default",):
             return self._list_item(self.gen, ref)
         full = self.expanded(ref)
-        keys = list(_kinds.DEFAULT_LIST_KEYS[self.kind])
+        keys = list(self.spec.default_list_keys)
         if "full" in shape:
-            keys += _kinds.FULL_LIST_EXTRA[self.kind]
+            keys += self.spec.full_list_extra
         if "config" in shape:
             keys.append("config")
         if "cardData" in shape and "cardData" not in keys:
@@ -232,7 +231,7 @@ class RepoStore:
         return members
 
     def _tag_members(self, tag: str) -> Sequence[int]:
-        test = _kinds.tag_predicate(self.gen, tag)
+        test = self.spec.tag_predicate(self.gen, tag)
         return self._cached(("tag", tag), lambda: array("I", filter(test, range(self.gen.n))))
 
     def _source(self, query: ListQuery) -> tuple[_Source, int]:
@@ -260,7 +259,7 @@ class RepoStore:
     def _matcher(self, query: ListQuery, viewer: Viewer, indexed: int) -> Callable[[Ref], bool]:
         gen = self.gen
         author, search, gated = query.author, query.search, query.gated
-        generated_tests = [_kinds.tag_predicate(gen, t) for t in query.filters[indexed:]]
+        generated_tests = [self.spec.tag_predicate(gen, t) for t in query.filters[indexed:]]
         needle = search.lower() if search else None
 
         deleted = self._deleted
