@@ -8,6 +8,7 @@ absent keys are ``None``, datetimes are timezone-aware, and every Struct has
 """
 
 from ._base import HubStruct, decode_json, decoder_for
+from ._repo_admin import RepoUrl
 from ._repo_parts import (
     AuthorData,
     BaseModelRef,
@@ -65,6 +66,7 @@ __all__ = [
     "ParquetFilesBySubset",
     "RepoInfo",
     "RepoSibling",
+    "RepoUrl",
     "ResourceGroupRef",
     "SafeTensorsInfo",
     "SpaceDomain",
