@@ -16,7 +16,6 @@ from aiohttp import web
 
 from ._curated import Curated, croissant_context
 from ._data import mix64
-from ._gen_datasets import parquet_layout
 from ._responses import encode, json_error, json_response, request_id
 from ._router import Ctx, Route
 
@@ -32,7 +31,7 @@ def layout_of(store: RepoStore, ref: Ref) -> dict[str, dict[str, int]] | None:
     """``{subset: {split: shards}}`` of a dataset's parquet export, or ``None``."""
     if isinstance(ref, Curated):
         return ref.parquet
-    return parquet_layout(store.gen, ref)
+    return store.spec.parquet_layout(store.gen, ref) if store.spec.parquet_layout else None
 
 
 @functools.lru_cache(maxsize=256)

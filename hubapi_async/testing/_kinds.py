@@ -18,9 +18,16 @@ from typing import Any, Final
 
 from . import _vocab as V
 from ._data import SORT_KEYS, Generated
-from ._gen_datasets import dataset_expanded, dataset_info, dataset_list_item, dataset_tags
+from ._gen_datasets import (
+    dataset_expanded,
+    dataset_info,
+    dataset_list_item,
+    dataset_tags,
+    parquet_layout,
+)
 from ._gen_models import model_bits, model_expanded, model_info, model_list_item, model_tags
 from ._gen_spaces import space_expanded, space_info, space_list_item, space_tags
+from ._repo_bodies import FreshBuilder, fresh_dataset, fresh_model, fresh_space
 from ._tags_by_type import TagsByType, dataset_tags_by_type, model_tags_by_type
 
 Item = dict[str, Any]
@@ -55,12 +62,18 @@ class KindSpec:
     """The tags of a generated repo."""
     sort_keys: tuple[str, ...]
     """The ``sort=`` values listings accept."""
+    fresh: FreshBuilder
+    """The ``(info, extra)`` bodies of a repo created now (``repo_id, private, sdk``)."""
     extra_revisions: frozenset[str] = frozenset()
     """Revisions besides ``main``, ``refs/pr/1`` and the sha that info answers."""
     tags_by_type: Callable[[], TagsByType] | None = None
     """The ``/api/{section}-tags-by-type`` body, for kinds that have one."""
     fast_tag: Callable[[Generated, str], TagPredicate | None] | None = None
     """A cheaper membership test than the tag list for some tags, or ``None``."""
+    parquet_layout: Callable[[Generated, int], dict[str, dict[str, int]]] | None = None
+    """``{subset: {split: shards}}`` of a generated repo's parquet export, for kinds with one."""
+    needs_sdk: bool = False
+    """Whether creating one needs an ``sdk`` (and only then may one be given)."""
 
     def tag_predicate(self, gen: Generated, tag: str) -> TagPredicate:
         """A fast membership test for ``tag`` on generated items (else the tag list)."""
@@ -161,6 +174,7 @@ MODEL: Final = KindSpec(
     expanded=model_expanded,
     tags=model_tags,
     sort_keys=SORT_KEYS,
+    fresh=fresh_model,
     tags_by_type=model_tags_by_type,
     fast_tag=_model_fast_tag,
 )
@@ -217,8 +231,10 @@ DATASET: Final = KindSpec(
     expanded=dataset_expanded,
     tags=dataset_tags,
     sort_keys=SORT_KEYS,
+    fresh=fresh_dataset,
     extra_revisions=frozenset({"refs/convert/parquet"}),
     tags_by_type=dataset_tags_by_type,
+    parquet_layout=parquet_layout,
 )
 
 SPACE: Final = KindSpec(
@@ -266,6 +282,8 @@ SPACE: Final = KindSpec(
     expanded=space_expanded,
     tags=space_tags,
     sort_keys=tuple(k for k in SORT_KEYS if k != "downloads"),
+    fresh=fresh_space,
+    needs_sdk=True,
 )
 
 #: Every kind by its singular name.

@@ -5,11 +5,17 @@ see ``_data``) and a small sorted list of curated/added repos. A page resumes af
 sort key of the last item it returned, so pages stay correct while repos are added or
 removed. Keys are ``(value, 0, rank)`` for generated items and ``(value, 1, id)`` for the
 others: a total order without ties.
+
+Writes never touch the generated index: a generated repo that is changed or moved is
+first copied into a stored entry (:meth:`RepoStore.materialize`) and its index marked
+deleted, so the arithmetic fast paths keep serving the million others. Stored entries are
+replaced, never changed in place, so cached item bytes (keyed by entry) never go stale.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -102,25 +108,62 @@ class RepoStore:
 
     # -- mutations (the write side builds on these) ----------------------------------------
     def add(self, repo: Curated) -> None:
-        """Add (or replace) a repo that is not generated."""
+        """Add a repo that is not generated, or replace the stored entry of its id.
+
+        Pass a new object to change a repo (``dataclasses.replace``): entries are cache keys.
+        """
         self._extras[repo.id] = repo
+        self.redirects.pop(repo.id, None)  # a repo living at an id outranks a redirect
         self._changed()
 
     def delete(self, repo_id: str) -> bool:
-        """Remove a repo; return whether it existed."""
-        if self._extras.pop(repo_id, None) is not None:
-            self._changed()
-            return True
-        idx = self.gen.index_of(repo_id)
-        if idx is None or idx in self._deleted:
-            return False
-        self._deleted.add(idx)
+        """Remove a repo; return whether it existed. Redirects to it are dropped."""
+        if self._extras.pop(repo_id, None) is None:
+            idx = self.gen.index_of(repo_id)
+            if idx is None or idx in self._deleted:
+                return False
+            self._deleted.add(idx)
+        for old in [old for old, new in self.redirects.items() if new == repo_id]:
+            del self.redirects[old]
         self._changed()
         return True
 
+    def materialize(self, ref: Ref) -> Curated:
+        """The stored entry of ``ref``, copying a generated repo into one first (its index
+        is then marked deleted; the generated data itself never changes)."""
+        if isinstance(ref, Curated):
+            return ref
+        info = self.info(ref)
+        extra = {k: v for k, v in self.expanded(ref).items() if k not in info}
+        layout = self.spec.parquet_layout(self.gen, ref) if self.spec.parquet_layout else None
+        repo = Curated(self.kind, info, extra, parquet=layout)
+        self._deleted.add(ref)
+        self.add(repo)
+        return repo
+
+    def update(self, ref: Ref, **info: Any) -> Curated:
+        """Replace the info fields ``info`` of ``ref`` (copy-on-write); return the new entry."""
+        repo = self.materialize(ref)
+        changed = dataclasses.replace(repo, info={**repo.info, **info})
+        self.add(changed)
+        return changed
+
+    def move(self, ref: Ref, new_id: str, info: dict[str, Any]) -> Curated:
+        """Store ``ref`` under ``new_id`` with the info body ``info``; the old id redirects
+        (as do the ids that redirected to the old one)."""
+        repo = self.materialize(ref)
+        old_id = repo.id
+        moved = dataclasses.replace(repo, info=info)
+        self._extras.pop(old_id, None)
+        self.add(moved)
+        for old, target in list(self.redirects.items()):
+            if target == old_id:
+                self.redirects[old] = new_id
+        self.redirects[old_id] = new_id
+        return moved
+
     def _changed(self) -> None:
         self._extra_order.clear()
-        self.item_bytes.cache_clear()  # type: ignore[attr-defined]
 
     # -- lookups ---------------------------------------------------------------------------
     def resolve(self, repo_id: str) -> Ref | None:
@@ -264,14 +307,14 @@ class RepoStore:
 
         deleted = self._deleted
         sees_private = all(viewer.owns(owner) for owner in _vocab.PRIVATE_OWNERS)
-        simple = not (generated_tests or gated is not None or needle or deleted)
+        simple = not (generated_tests or gated is not None or needle)
 
         def match(ref: Ref) -> bool:
             if isinstance(ref, int):
-                if simple and (sees_private or not gen.maybe_private(ref)):
-                    return True
                 if deleted and ref in deleted:
                     return False
+                if simple and (sees_private or not gen.maybe_private(ref)):
+                    return True
                 if not sees_private and gen.private(ref) and not viewer.owns(gen.author_of(ref)):
                     return False
                 if any(not t(ref) for t in generated_tests):
