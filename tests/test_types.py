@@ -426,6 +426,7 @@ def test_public_names_are_pinned() -> None:
         "ParquetFilesBySubset",
         "RepoInfo",
         "RepoSibling",
+        "RepoUrl",
         "ResourceGroupRef",
         "SafeTensorsInfo",
         "SpaceDomain",
