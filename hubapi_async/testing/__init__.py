@@ -10,6 +10,9 @@ bearer tokens, ``RateLimit`` headers and 429s) and can misbehave on demand (``Fa
     with LocalHub().in_thread() as url:  # for synchronous clients
         HfApi(endpoint=url, token="hf_local_token").model_info("openai-community/gpt2")
 
+Repos can be created, deleted, moved and reconfigured (``_routes_repos_write``) by the seeded
+users of ``_accounts``; each repo kind's differences live in one ``_kinds.KindSpec``.
+
 This package imports nothing from the client library; the client never imports it.
 """
 

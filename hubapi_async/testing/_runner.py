@@ -40,7 +40,9 @@ class LocalHub:
     It serves the read endpoints of the Hub API (models, datasets, spaces: listings with
     cursor pagination, info, revisions, tags-by-type, parquet, croissant, whoami-v2) with
     the Hub's conventions (``Link`` headers, ``X-Error-Code``, bearer auth, ``RateLimit``
-    headers and 429s), realistic deterministic data and injectable :class:`Fault` s.
+    headers and 429s), realistic deterministic data and injectable :class:`Fault` s, and
+    manages repos (create, delete, move, settings) with the Hub's permission rules; the
+    changes show in later answers and last for the server's life.
 
     Every token in ``tokens`` authenticates as the user ``demo``, admin of ``demo-org``
     (the owners of the private repos). ``rate_limit=(quota, window_seconds)`` refuses a
