@@ -206,6 +206,14 @@ async def test_exist_ok_does_not_mistake_a_busy_hub_for_an_existing_repo(
     assert caught.value.repo_url is None
 
 
+async def test_exist_ok_with_a_409_that_names_no_url(hub: HubClient, lh: LocalHub) -> None:
+    lh.faults.add(Fault(kind="status", status=409, body='{"error":"exists"}', path="create$"))
+    found = await hub.repos.create("demo-org/elsewhere", repo_type="dataset", exist_ok=True)
+    assert found.url == f"{lh.url}/datasets/demo-org/elsewhere"
+    with pytest.raises(ConflictError):  # no namespace, no URL: which repo is unknown
+        await hub.repos.create("elsewhere", exist_ok=True)
+
+
 async def test_create_without_rights_is_refused(hub: HubClient, lh: LocalHub) -> None:
     with pytest.raises(PermissionDeniedError) as caught:
         await as_user(hub, BOB).repos.create("demo-org/by-a-reader")

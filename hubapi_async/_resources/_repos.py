@@ -127,7 +127,8 @@ class Repos(Resource):
         try:
             return await self._post("/api/repos/create", RepoUrl, json=body, timeout=timeout)
         except ConflictError as exc:
-            if not exist_ok or _BUSY in (exc.server_message or "").lower():
+            busy = _BUSY in (exc.server_message or "").lower()
+            if not exist_ok or busy or (exc.repo_url is None and "/" not in repo_id):
                 raise
             return self._existing(repo_id, repo_type, exc.repo_url)
         except HubHTTPError as exc:  # 401, 402, 403: a token that may not create here
