@@ -397,6 +397,7 @@ def error_for_response(
         "server_message": server_message,
         "request_id": _header(headers, "X-Request-Id"),
         "retry_after": retry_after,
+        "body": body,
     }
     if status != 429:
         said = f"{header_message or ''}\n{body_message or ''}"
@@ -459,6 +460,7 @@ def _classify(
         return PermissionDeniedError, f"Permission denied: {fix}."
     messages = {
         400: "The Hub rejected the request as invalid: check the arguments.",
+        422: "The Hub could not process the request: check the arguments.",
         404: "Not found: check the identifiers in the request.",
         409: "Conflict: it already exists or changed meanwhile (exist_ok=True accepts a repo).",
     }

@@ -19,7 +19,7 @@ Every exception the library raises on purpose derives from `HubError`::
         │   │   └── RepositoryNotFoundOrPrivateError   anonymous 401 on a repo route
         │   ├── RevisionNotFoundError     X-Error-Code: RevisionNotFound
         │   └── EntryNotFoundError        X-Error-Code: EntryNotFound
-        ├── ConflictError             409
+        ├── ConflictError             409 (`repo_url`: the existing repo, when the Hub says)
         ├── RateLimitError            429, or a client-side rate-limit wait that is too long
         └── ServerError               5xx
 
@@ -31,6 +31,7 @@ credentials, and `HubHTTPError.headers` masks credential headers.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -69,12 +70,21 @@ _SECRET_PATTERNS = (
 _SECRET_HEADER = re.compile(r"(?i)^(proxy-)?authorization$|cookie|token|secret|api-key")
 _REDACTED = "[redacted]"
 _EXCERPT_CHARS = 200
+_BODY_LIMIT = 16_384
+_BODY_MARGIN = 512  # a token cut by the limit is still whole (and masked) in the margin
 
 
 def _redact(text: str) -> str:
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _safe_body(body: bytes) -> bytes:
+    if not body:
+        return b""
+    text = bytes(body[: _BODY_LIMIT + _BODY_MARGIN]).decode("utf-8", errors="surrogateescape")
+    return _redact(text).encode("utf-8", errors="surrogateescape")[:_BODY_LIMIT]
 
 
 def _safe_headers(headers: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -181,8 +191,9 @@ class HubHTTPError(HubError):
 
     Carries the evidence: `status`, `error_code` (`X-Error-Code`), `server_message`
     (`X-Error-Message` or the body's `error`), `request_id` (`X-Request-Id`), `url`,
-    `headers` (a read-only, case-insensitive copy with credentials masked) and
-    `retry_after` (seconds the server asked to wait, when it did).
+    `headers` (a read-only, case-insensitive copy with credentials masked), `body` (the
+    response body, first 16 KiB, tokens masked) and `retry_after` (seconds the server
+    asked to wait, when it did).
     """
 
     status: int | None
@@ -199,6 +210,8 @@ class HubHTTPError(HubError):
     """Read-only, case-insensitive copy of the response headers; credential headers masked."""
     retry_after: float | None
     """Seconds to wait before retrying, from `Retry-After` or the `RateLimit` header."""
+    body: bytes
+    """The response body (its first 16 KiB; tokens echoed in it masked); `b""` if none."""
 
     def __init__(
         self,
@@ -211,12 +224,14 @@ class HubHTTPError(HubError):
         server_message: str | None = None,
         request_id: str | None = None,
         retry_after: float | None = None,
+        body: bytes = b"",
     ) -> None:
         super().__init__(message)
         self.message = _redact(message)
         self.status = status
         self.url = url
         self.headers = _safe_headers(headers)
+        self.body = _safe_body(body)
         self.error_code = error_code
         self.server_message = None if server_message is None else _redact(server_message)
         self.request_id = request_id
@@ -234,6 +249,9 @@ class HubHTTPError(HubError):
             parts.append(f"request id {self.request_id}")
         if self.server_message and self.server_message not in self.message:
             parts.append(f"server message {self.server_message!r}")
+        elif not self.server_message and self.body and self.status in (400, 422):
+            excerpt = self.body[: _EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+            parts.append(f"body starts {excerpt[:_EXCERPT_CHARS]!r}")
         return parts
 
     def __str__(self) -> str:
@@ -250,6 +268,7 @@ class HubHTTPError(HubError):
             "server_message": self.server_message,
             "request_id": self.request_id,
             "retry_after": self.retry_after,
+            "body": self.body,
         }
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -279,7 +298,36 @@ class NotFoundError(HubHTTPError):
 
 
 class ConflictError(HubHTTPError):
-    """409: the resource already exists (creating a repo) or changed meanwhile. Never retried."""
+    """409: the resource already exists (creating a repo) or changed meanwhile. Never retried.
+
+    `repo_url` is the existing repo's URL when the Hub names it (the body of a 409 from
+    `POST /api/repos/create` is `{"error": ..., "url": ...}`).
+    """
+
+    repo_url: str | None
+    """The URL of the repo that already exists, when the Hub's answer carries it."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.repo_url = _body_url(self.body)
+
+    def _details(self) -> list[str]:
+        parts = super()._details()
+        if self.repo_url:
+            parts.append(f"existing repo {self.repo_url}")
+        return parts
+
+
+def _body_url(body: bytes) -> str | None:
+    """The `url` of a JSON object body, if it is a non-empty string."""
+    if not body.lstrip().startswith(b"{"):
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url.strip() else None
 
 
 class RateLimitError(HubHTTPError):
@@ -309,6 +357,7 @@ class RateLimitError(HubHTTPError):
         server_message: str | None = None,
         request_id: str | None = None,
         retry_after: float | None = None,
+        body: bytes = b"",
         remaining: int | None = None,
         reset_in: float | None = None,
         limit: int | None = None,
@@ -323,6 +372,7 @@ class RateLimitError(HubHTTPError):
             server_message=server_message,
             request_id=request_id,
             retry_after=retry_after,
+            body=body,
         )
         self.remaining = remaining
         self.reset_in = reset_in

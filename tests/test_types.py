@@ -441,6 +441,7 @@ def test_public_names_are_pinned() -> None:
         "ParquetFilesBySubset",
         "RepoInfo",
         "RepoSibling",
+        "RepoUrl",
         "ResourceGroup",
         "ResourceGroupRef",
         "ResourceGroupRepo",

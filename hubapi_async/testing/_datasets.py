@@ -1,4 +1,4 @@
-"""Dataset routes (parquet listings, shards on the CDN, croissant) and tags-by-type data."""
+"""Dataset routes: parquet listings, shards on the CDN, croissant."""
 
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from urllib.parse import quote, unquote
 
 from aiohttp import web
 
-from . import _vocab as V
 from ._curated import Curated, croissant_context
 from ._data import mix64
-from ._gen_datasets import parquet_layout
 from ._responses import encode, json_error, json_response, request_id
 from ._router import Ctx, Route
 
@@ -33,7 +31,7 @@ def layout_of(store: RepoStore, ref: Ref) -> dict[str, dict[str, int]] | None:
     """``{subset: {split: shards}}`` of a dataset's parquet export, or ``None``."""
     if isinstance(ref, Curated):
         return ref.parquet
-    return parquet_layout(store.gen, ref)
+    return store.spec.parquet_layout(store.gen, ref) if store.spec.parquet_layout else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -249,68 +247,6 @@ def croissant(request: web.Request, store: RepoStore, ref: Ref) -> web.Response:
         "url": f"{site}/datasets/{repo_id}",
     }
     return json_response(encode(body))
-
-
-# -- tags by type -------------------------------------------------------------------------------
-def tags_by_type(kind: str) -> dict[str, list[dict[str, str]]]:
-    """``{type: [{id, label, type[, subType]}]}`` covering every tag the generator emits
-    (shape from openapi/stainless_derived_schema_notes.json)."""
-    if kind == "model":
-        return {
-            "pipeline_tag": [
-                {"id": p, "label": label, "type": "pipeline_tag", "subType": sub}
-                for p, (label, sub, _) in V.PIPELINES.items()
-            ],
-            "library": [{"id": k, "label": v, "type": "library"} for k, v in V.LIBRARIES.items()]
-            + [{"id": "safetensors", "label": "Safetensors", "type": "library"}],
-            "dataset": [
-                {"id": f"dataset:{d}", "label": d, "type": "dataset"}
-                for d in V.TRAINED_ON_TABLE
-                if d
-            ],
-            "language": [{"id": k, "label": v, "type": "language"} for k, v in V.LANGUAGES.items()],
-            "license": [
-                {"id": f"license:{k}", "label": v, "type": "license"} for k, v in V.LICENSES.items()
-            ],
-            "other": [
-                {"id": t, "label": t, "type": "other"}
-                for t in (
-                    "autotrain_compatible",
-                    "endpoints_compatible",
-                    "text-generation-inference",
-                )
-            ],
-            "region": [{"id": "region:us", "label": "🇺🇸 Region: US", "type": "region"}],
-        }
-    return {
-        "task_categories": [
-            {"id": f"task_categories:{k}", "label": v, "type": "task_categories"}
-            for k, v in V.DATASET_TASKS.items()
-        ],
-        "language": [
-            {"id": f"language:{k}", "label": v, "type": "language"} for k, v in V.LANGUAGES.items()
-        ],
-        "license": [
-            {"id": f"license:{k}", "label": v, "type": "license"} for k, v in V.LICENSES.items()
-        ],
-        "size_categories": [
-            {"id": f"size_categories:{s}", "label": s, "type": "size_categories"}
-            for s in dict.fromkeys(V.SIZE_CATEGORIES)
-        ],
-        "format": [
-            {"id": f"format:{f}", "label": f, "type": "format"}
-            for f in dict.fromkeys(V.DATASET_FORMATS)
-        ],
-        "modality": [
-            {"id": f"modality:{m}", "label": m.title(), "type": "modality"}
-            for m in ("text", "image", "audio")
-        ],
-        "library": [
-            {"id": f"library:{lib}", "label": lib, "type": "library"}
-            for lib in ("datasets", "pandas", "mlcroissant")
-        ],
-        "region": [{"id": "region:us", "label": "🇺🇸 Region: US", "type": "region"}],
-    }
 
 
 # -- routes ------------------------------------------------------------------------------------

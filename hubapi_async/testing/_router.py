@@ -23,15 +23,18 @@ import msgspec
 from aiohttp import web
 
 from ._accounts import Viewer
+from ._kinds import SECTIONS
 from ._responses import json_error, not_found_page, repo_not_found
 
 if TYPE_CHECKING:
     from ._app import HubServer
     from ._store import Ref, RepoStore
 
-#: ``/api/{section}`` → repo kind.
-SECTIONS: Final = {"models": "model", "datasets": "dataset", "spaces": "space"}
-KINDS_PATTERN: Final = "models|datasets|spaces"
+#: A ``{section}`` path parameter's values (``models|datasets|spaces``).
+KINDS_PATTERN: Final = "|".join(SECTIONS)
+#: A ``{section}`` value → repo kind; the seed's ``/api/repos/{type}/...`` paths name the
+#: kind in the singular, so both forms are known.
+KIND_OF: Final = {**SECTIONS, **{kind: kind for kind in SECTIONS.values()}}
 
 #: What the auth middleware leaves on each request for the ones after it.
 VIEWER: Final = web.RequestKey("viewer", Viewer)
@@ -87,7 +90,7 @@ class Ctx:
     @property
     def kind(self) -> str:
         """The repo kind named by the path's ``{section}`` (``model``, ``dataset``...)."""
-        return SECTIONS[self.params["section"]]
+        return KIND_OF[self.params["section"]]
 
     def require_user(self) -> str:
         """The caller's user name; anonymous callers get the Hub's 401."""
@@ -208,7 +211,7 @@ def _prefix(path: str) -> str:
 
 
 def _repo_known(server: HubServer, m: re.Match[str]) -> bool:
-    store = server.stores[SECTIONS[m.group("section")]]
+    store = server.stores[KIND_OF[m.group("section")]]
     repo_id = unquote(m.group("repo_id"))
     return store.resolve(repo_id) is not None or repo_id in store.redirects
 

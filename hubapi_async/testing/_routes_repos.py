@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from . import _datasets, _kinds
 from ._data import mix64, sha40
+from ._kinds import KINDS, KindSpec
 from ._responses import encode, json_error, json_response
 from ._router import KINDS_PATTERN, BadRequest, Ctx, Route
 from ._store import ListQuery, Ref, RepoStore, SortKey
@@ -54,12 +54,12 @@ def _decode_cursor(cursor: str, sort: str, descending: bool) -> SortKey:
     return (value, cls, tie)
 
 
-def parse_expand(request: web.Request, kind: str) -> tuple[str, ...] | None:
-    """The ``expand`` (or ``expand[]``) values, checked against what ``kind`` allows."""
+def parse_expand(request: web.Request, spec: KindSpec) -> tuple[str, ...] | None:
+    """The ``expand`` (or ``expand[]``) values, checked against what the kind allows."""
     values = request.query.getall("expand", []) + request.query.getall("expand[]", [])
     if not values:
         return None
-    allowed = _kinds.EXPANDABLE[kind]
+    allowed = spec.expandable
     for v in values:
         if v not in allowed:
             raise BadRequest(f'"expand" must be one of {", ".join(sorted(allowed))}; got "{v}"')
@@ -70,14 +70,11 @@ def parse_expand(request: web.Request, kind: str) -> tuple[str, ...] | None:
 def _info_body(ctx: Ctx, revision: str | None) -> web.Response:
     assert ctx.repo is not None
     store, ref = ctx.repo
-    expand = parse_expand(ctx.request, store.kind)
+    expand = parse_expand(ctx.request, store.spec)
     body = store.expanded(ref) if expand else store.info(ref)
     if revision is not None:
         sha = body.get("sha")
-        valid = {"main", "refs/pr/1", str(sha)}
-        if store.kind == "dataset":
-            valid.add("refs/convert/parquet")
-        if revision not in valid:
+        if revision not in {"main", "refs/pr/1", str(sha)} | store.spec.extra_revisions:
             return json_error(404, f"Invalid rev id: {revision}", code="RevisionNotFound")
         if revision not in ("main", sha) and "sha" in body:
             body["sha"] = sha40(mix64(zlib.crc32(f"{body['id']}@{revision}".encode())))
@@ -124,7 +121,7 @@ def parse_list_query(ctx: Ctx, store: RepoStore) -> ListQuery:
     if q.get("pipeline_tag"):
         filters.append(q["pipeline_tag"])
     gated_raw = q.get("gated")
-    expand = parse_expand(request, store.kind)
+    expand = parse_expand(request, store.spec)
     if expand:
         shape: tuple[str, ...] = ("expand", *expand)
     else:
@@ -173,10 +170,11 @@ _TAGS_CACHE: dict[str, bytes] = {}
 
 async def tags_by_type(ctx: Ctx) -> web.StreamResponse:
     """``GET /api/models-tags-by-type`` and ``/api/datasets-tags-by-type``."""
-    kind = ctx.params["family"]
-    cached = _TAGS_CACHE.get(kind)
+    spec = KINDS[ctx.params["family"]]
+    cached = _TAGS_CACHE.get(spec.name)
     if cached is None:
-        cached = _TAGS_CACHE[kind] = encode(_datasets.tags_by_type(kind))
+        assert spec.tags_by_type is not None  # the route pattern names only such kinds
+        cached = _TAGS_CACHE[spec.name] = encode(spec.tags_by_type())
     return json_response(cached)
 
 
@@ -187,10 +185,11 @@ def ref_of(ctx: Ctx) -> tuple[RepoStore, Ref]:
 
 
 _KINDS = f"{{section:{KINDS_PATTERN}}}"
+_TAGGED = "|".join(s.name for s in KINDS.values() if s.tags_by_type is not None)
 
 ROUTES: Final = [
     Route("GET", f"/api/{_KINDS}", list_repos),
     Route("GET", f"/api/{_KINDS}/{{repo_id}}", repo_info, repo=True),
     Route("GET", f"/api/{_KINDS}/{{repo_id}}/revision/{{revision}}", repo_info_at, repo=True),
-    Route("GET", "/api/{family:model|dataset}s-tags-by-type", tags_by_type),
+    Route("GET", f"/api/{{family:{_TAGGED}}}s-tags-by-type", tags_by_type),
 ]

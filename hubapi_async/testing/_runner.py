@@ -41,9 +41,11 @@ class LocalHub:
     It serves the read endpoints of the Hub API (models, datasets, spaces: listings with
     cursor pagination, info, revisions, tags-by-type, parquet, croissant, whoami-v2) with
     the Hub's conventions (``Link`` headers, ``X-Error-Code``, bearer auth, ``RateLimit``
-    headers and 429s), realistic deterministic data and injectable :class:`Fault` s.
-    Paper pages, the repos citing a paper and Daily Papers (paged by number, as on the Hub)
-    are seeded too: see :attr:`papers`.
+    headers and 429s), realistic deterministic data and injectable :class:`Fault` s. It
+    also serves the write side with the Hub's permission rules (repos created, deleted,
+    moved and reconfigured; collections; organization resource groups), whose changes show
+    in later answers and last for the server's life; organization members; and paper
+    pages, the repos citing a paper and Daily Papers (paged by number): see :attr:`papers`.
 
     Every token in ``tokens`` authenticates as the user ``demo``, admin of ``demo-org``
     (the owners of the private repos). ``rate_limit=(quota, window_seconds)`` refuses a

@@ -5,11 +5,17 @@ see ``_data``) and a small sorted list of curated/added repos. A page resumes af
 sort key of the last item it returned, so pages stay correct while repos are added or
 removed. Keys are ``(value, 0, rank)`` for generated items and ``(value, 1, id)`` for the
 others: a total order without ties.
+
+Writes never touch the generated index: a generated repo that is changed or moved is
+first copied into a stored entry (:meth:`RepoStore.materialize`) and its index marked
+deleted, so the arithmetic fast paths keep serving the million others. Stored entries are
+replaced, never changed in place, so cached item bytes (keyed by entry) never go stale.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -18,10 +24,11 @@ from typing import Any, Final
 
 import msgspec
 
-from . import _kinds, _vocab
+from . import _vocab
 from ._accounts import Viewer
 from ._curated import REDIRECTS, Curated, curated
 from ._data import Generated, SortValue
+from ._kinds import KINDS, KindSpec
 
 Ref = int | Curated
 SortKey = tuple[SortValue, int, int | str]
@@ -80,11 +87,9 @@ class RepoStore:
 
     def __init__(self, kind: str, n: int, seed: int, *, cache_size: int = 65_536) -> None:
         self.kind = kind
+        self.spec: KindSpec = KINDS[kind]
         self.gen = Generated(kind, n, seed)
-        self.sort_keys = tuple(
-            k for k in ("trendingScore", "likes", "downloads", "createdAt", "lastModified", "id")
-            if not (kind == "space" and k == "downloads")
-        )  # fmt: skip
+        self.sort_keys = self.spec.sort_keys
         self.redirects: dict[str, str] = dict(REDIRECTS[kind])
         self._extras: dict[str, Curated] = {}
         self._deleted: set[int] = set()
@@ -94,34 +99,71 @@ class RepoStore:
             self._extras[repo.id] = repo
         self._extra_order: dict[str, tuple[list[SortKey], list[Curated]]] = {}
         self._members: dict[tuple[Any, ...], Sequence[int]] = {}
-        self._list_item = _kinds.LIST_ITEM[kind]
-        self._info = _kinds.INFO[kind]
-        self._expanded = _kinds.EXPANDED[kind]
+        self._list_item = self.spec.list_item
+        self._info = self.spec.info
+        self._expanded = self.spec.expanded
         self.item_bytes: Callable[[Ref, Shape], bytes] = functools.lru_cache(maxsize=cache_size)(
             self._build_item_bytes
         )
 
     # -- mutations (the write side builds on these) ----------------------------------------
     def add(self, repo: Curated) -> None:
-        """Add (or replace) a repo that is not generated."""
+        """Add a repo that is not generated, or replace the stored entry of its id.
+
+        Pass a new object to change a repo (``dataclasses.replace``): entries are cache keys.
+        """
         self._extras[repo.id] = repo
+        self.redirects.pop(repo.id, None)  # a repo living at an id outranks a redirect
         self._changed()
 
     def delete(self, repo_id: str) -> bool:
-        """Remove a repo; return whether it existed."""
-        if self._extras.pop(repo_id, None) is not None:
-            self._changed()
-            return True
-        idx = self.gen.index_of(repo_id)
-        if idx is None or idx in self._deleted:
-            return False
-        self._deleted.add(idx)
+        """Remove a repo; return whether it existed. Redirects to it are dropped."""
+        if self._extras.pop(repo_id, None) is None:
+            idx = self.gen.index_of(repo_id)
+            if idx is None or idx in self._deleted:
+                return False
+            self._deleted.add(idx)
+        for old in [old for old, new in self.redirects.items() if new == repo_id]:
+            del self.redirects[old]
         self._changed()
         return True
 
+    def materialize(self, ref: Ref) -> Curated:
+        """The stored entry of ``ref``, copying a generated repo into one first (its index
+        is then marked deleted; the generated data itself never changes)."""
+        if isinstance(ref, Curated):
+            return ref
+        info = self.info(ref)
+        extra = {k: v for k, v in self.expanded(ref).items() if k not in info}
+        layout = self.spec.parquet_layout(self.gen, ref) if self.spec.parquet_layout else None
+        repo = Curated(self.kind, info, extra, parquet=layout)
+        self._deleted.add(ref)
+        self.add(repo)
+        return repo
+
+    def update(self, ref: Ref, **info: Any) -> Curated:
+        """Replace the info fields ``info`` of ``ref`` (copy-on-write); return the new entry."""
+        repo = self.materialize(ref)
+        changed = dataclasses.replace(repo, info={**repo.info, **info})
+        self.add(changed)
+        return changed
+
+    def move(self, ref: Ref, new_id: str, info: dict[str, Any]) -> Curated:
+        """Store ``ref`` under ``new_id`` with the info body ``info``; the old id redirects
+        (as do the ids that redirected to the old one)."""
+        repo = self.materialize(ref)
+        old_id = repo.id
+        moved = dataclasses.replace(repo, info=info)
+        self._extras.pop(old_id, None)
+        self.add(moved)
+        for old, target in list(self.redirects.items()):
+            if target == old_id:
+                self.redirects[old] = new_id
+        self.redirects[old_id] = new_id
+        return moved
+
     def _changed(self) -> None:
         self._extra_order.clear()
-        self.item_bytes.cache_clear()  # type: ignore[attr-defined]
 
     # -- lookups ---------------------------------------------------------------------------
     def resolve(self, repo_id: str) -> Ref | None:
@@ -159,7 +201,7 @@ class RepoStore:
     def tags(self, ref: Ref) -> list[str]:
         """The tags of ``ref``."""
         if isinstance(ref, int):
-            return _kinds.TAGS[self.kind](self.gen, ref)
+            return self.spec.tags(self.gen, ref)
         return list(ref.info.get("tags", []))
 
     def count(self, viewer: Viewer) -> int:
@@ -203,9 +245,9 @@ class RepoStore:
         if isinstance(ref, int) and shape == ("default",):
             return self._list_item(self.gen, ref)
         full = self.expanded(ref)
-        keys = list(_kinds.DEFAULT_LIST_KEYS[self.kind])
+        keys = list(self.spec.default_list_keys)
         if "full" in shape:
-            keys += _kinds.FULL_LIST_EXTRA[self.kind]
+            keys += self.spec.full_list_extra
         if "config" in shape:
             keys.append("config")
         if "cardData" in shape and "cardData" not in keys:
@@ -232,7 +274,7 @@ class RepoStore:
         return members
 
     def _tag_members(self, tag: str) -> Sequence[int]:
-        test = _kinds.tag_predicate(self.gen, tag)
+        test = self.spec.tag_predicate(self.gen, tag)
         return self._cached(("tag", tag), lambda: array("I", filter(test, range(self.gen.n))))
 
     def _source(self, query: ListQuery) -> tuple[_Source, int]:
@@ -260,19 +302,19 @@ class RepoStore:
     def _matcher(self, query: ListQuery, viewer: Viewer, indexed: int) -> Callable[[Ref], bool]:
         gen = self.gen
         author, search, gated = query.author, query.search, query.gated
-        generated_tests = [_kinds.tag_predicate(gen, t) for t in query.filters[indexed:]]
+        generated_tests = [self.spec.tag_predicate(gen, t) for t in query.filters[indexed:]]
         needle = search.lower() if search else None
 
         deleted = self._deleted
         sees_private = all(viewer.owns(owner) for owner in _vocab.PRIVATE_OWNERS)
-        simple = not (generated_tests or gated is not None or needle or deleted)
+        simple = not (generated_tests or gated is not None or needle)
 
         def match(ref: Ref) -> bool:
             if isinstance(ref, int):
-                if simple and (sees_private or not gen.maybe_private(ref)):
-                    return True
                 if deleted and ref in deleted:
                     return False
+                if simple and (sees_private or not gen.maybe_private(ref)):
+                    return True
                 if not sees_private and gen.private(ref) and not viewer.owns(gen.author_of(ref)):
                     return False
                 if any(not t(ref) for t in generated_tests):

@@ -18,6 +18,7 @@ from ._collections import (
 )
 from ._organizations import MemberResourceGroup, OrgMember
 from ._papers import DailyPaper, Paper, PaperAuthor, PaperInfo, PaperRepos, PaperUser
+from ._repo_admin import RepoUrl
 from ._repo_parts import (
     AuthorData,
     BaseModelRef,
@@ -91,6 +92,7 @@ __all__ = [
     "ParquetFilesBySubset",
     "RepoInfo",
     "RepoSibling",
+    "RepoUrl",
     "ResourceGroup",
     "ResourceGroupRef",
     "ResourceGroupRepo",
