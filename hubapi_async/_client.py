@@ -435,13 +435,6 @@ class HubClient:
         """
         opts = self._call_opts(timeout)
         transport = self._transport
-        if not path_or_url.startswith("/"):
-            url = transport.url_for(path_or_url)
-            if not transport.same_origin(url):
-                raise ValueError(
-                    f"refusing to paginate {url.scheme}://{url.host}: not the endpoint's "
-                    f"origin ({transport.endpoint.origin()})"
-                )
 
         async def fetch(target: str, query: Sequence[tuple[str, str]] | None) -> Response:
             return await transport.send("GET", target, opts, params=query)
@@ -451,7 +444,7 @@ class HubClient:
             path_or_url,
             params=encode_params(params) or None,
             item_type=type,
-            same_origin=transport.same_origin,
+            endpoint=str(transport.endpoint),
             limit=limit,
             prefetch=prefetch,
         )
