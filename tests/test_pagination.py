@@ -344,3 +344,39 @@ async def test_prefetch_stops_reading_ahead_once_the_limit_is_covered(lh: LocalH
         await asyncio.sleep(0.05)
     assert len(items) == 15
     assert len(list_requests(lh)) == 2
+
+
+@pytest.mark.parametrize("how", ["async with", "aclose"])
+async def test_nothing_is_pending_right_after_release(how: str) -> None:
+    # The Hub runs in its own thread, so every task of this loop is the client's.
+    with LocalHub(models=60, datasets=1, spaces=1).in_thread() as url:
+        async with HubClient(url, token=TOKEN) as hub:
+            paginator = hub.paginate(
+                "/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True
+            )
+            if how == "async with":
+                async with paginator:
+                    async for _ in paginator:
+                        break  # a bare break: the read-ahead of page 2 is in flight
+            else:
+                async for _ in paginator:
+                    break
+                await paginator.aclose()
+            pending = [
+                t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+            ]
+            assert pending == []
+            assert checked_out_connections(hub) == 0
+
+
+async def test_aclose_while_holding_an_item_stops_the_iteration(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True)
+        items = aiter(paginator)
+        await anext(items)
+        resume = paginator.next_url
+        await paginator.aclose()
+        with pytest.raises(StopAsyncIteration):
+            await anext(items)
+        assert paginator.next_url == resume  # closing is not the end of the listing
+        assert checked_out_connections(hub) == 0
