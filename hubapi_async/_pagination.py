@@ -73,6 +73,7 @@ class _Walker(Generic[T]):
         self._endpoint = endpoint
         self._prefix = endpoint.path.rstrip("/")
         self._seen: set[str] = set()
+        self._checked: tuple[UrlParts, str] | None = None  # the next target, split and keyed
         self._error: PaginationError | None = None
         self._rerouted = False
 
@@ -88,21 +89,28 @@ class _Walker(Generic[T]):
         if target is None:
             return None
         params, self._params = self._params, None  # later pages follow the link as sent
-        base = self._endpoint.base + self._prefix  # what the transport prefixes to a path
-        requested = _parts(base + target if target.startswith("/") else target)
+        checked, self._checked = self._checked, None
+        if checked is not None:
+            requested, requested_key = checked
+        else:
+            base = self._endpoint.base + self._prefix  # what the transport prefixes to a path
+            requested = _parts(base + target if target.startswith("/") else target)
+            requested_key = None if requested is None else url_key(requested, params)
         response = await self._fetch(target, params)
         items: list[T] = response.decode(self._list_type, self._what)
-        final = _parts(response.url)
-        if requested is not None:
-            self._seen.add(url_key(requested, params))
-        if final is not None:
-            self._seen.add(url_key(final))
+        if requested_key is not None:
+            self._seen.add(requested_key)
+        if requested is not None and not params and response.url == requested.url:
+            final = requested  # not redirected: its key is in already
+        else:
+            final = _parts(response.url)
+            if final is not None:
+                self._seen.add(url_key(final))
         try:
             following = self._following(response, items, requested, final)
         except PaginationError as exc:
             # This page's items are still delivered; the refusal fails the next read.
             self._error = exc
-            following = None
             self._target = None
             return Page(items=items, next_url=response.next_url, url=response.url)
         self._target = following
@@ -136,12 +144,14 @@ class _Walker(Generic[T]):
             target = parts.moved_to(self._endpoint)  # spelled as the endpoint spells it
         else:
             target = self._reroute(parts, requested, final, where)
-        if url_key(target) in self._seen:
+        key = url_key(target)
+        if key in self._seen:
             raise PaginationError(
                 "the next-page link points to a page already read (a pagination loop); "
                 "stopping instead of repeating items",
                 url=where,
             )
+        self._checked = (target, key)
         return target.url
 
     def _reroute(
