@@ -217,6 +217,12 @@ class _PageIterator(Generic[T]):
         task, self._ahead = self._ahead, None
         try:
             page = await task if task is not None else await self._walker.next_page()
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if self._done and current is not None and not current.cancelling():
+                return None  # aclose() from another task cancelled the read-ahead
+            self._close_now()
+            raise
         except BaseException:
             self._close_now()
             raise

@@ -380,3 +380,25 @@ async def test_aclose_while_holding_an_item_stops_the_iteration(lh: LocalHub) ->
             await anext(items)
         assert paginator.next_url == resume  # closing is not the end of the listing
         assert checked_out_connections(hub) == 0
+
+
+async def test_aclose_from_another_task_ends_a_waiting_consumer_quietly(lh: LocalHub) -> None:
+    lh.faults.add(Fault(kind="stall", delay=30, path=r"^/api/models$", nth=[2]))
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True)
+        page_done = asyncio.Event()
+
+        async def consume() -> int:
+            n = 0
+            async for _ in paginator:
+                n += 1
+                if n == 10:
+                    page_done.set()  # next: wait for the (stalled) read-ahead of page 2
+            return n
+
+        consumer = asyncio.create_task(consume())
+        await page_done.wait()
+        await paginator.aclose()
+        assert await consumer == 10  # ended, not cancelled
+        assert paginator.next_url is not None and "cursor=" in paginator.next_url
+        assert checked_out_connections(hub) == 0
