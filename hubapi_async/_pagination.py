@@ -90,6 +90,8 @@ class _Walker(Generic[T]):
             return None
         params, self._params = self._params, None  # later pages follow the link as sent
         checked, self._checked = self._checked, None
+        requested: UrlParts | None
+        requested_key: str | None
         if checked is not None:
             requested, requested_key = checked
         else:
@@ -100,9 +102,8 @@ class _Walker(Generic[T]):
         items: list[T] = response.decode(self._list_type, self._what)
         if requested_key is not None:
             self._seen.add(requested_key)
-        if requested is not None and not params and response.url == requested.url:
-            final = requested  # not redirected: its key is in already
-        else:
+        final: UrlParts | None = requested  # not redirected: its key is in already
+        if requested is None or params or response.url != requested.url:
             final = _parts(response.url)
             if final is not None:
                 self._seen.add(url_key(final))
@@ -208,6 +209,8 @@ class _PageIterator(Generic[T]):
         self._done = False
         #: True once the listing's last page was handed out (not when closed early).
         self.exhausted = False
+        #: True once closed: at the end, after an error, or by :meth:`aclose`.
+        self.closed = False
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     async def next(self) -> Page[T] | None:
@@ -219,7 +222,7 @@ class _PageIterator(Generic[T]):
             page = await task if task is not None else await self._walker.next_page()
         except asyncio.CancelledError:
             current = asyncio.current_task()
-            if self._done and current is not None and not current.cancelling():
+            if self.closed and current is not None and not current.cancelling():
                 return None  # aclose() from another task cancelled the read-ahead
             self._close_now()
             raise
@@ -250,7 +253,7 @@ class _PageIterator(Generic[T]):
         self._finalizer = weakref.finalize(self, task.cancel)
 
     def _close_now(self) -> None:
-        self._done = True
+        self._done = self.closed = True
         if self._ahead is not None:
             self._ahead.cancel()
             self._ahead = None
