@@ -226,3 +226,70 @@ def test_any_resume_url_is_accepted_or_a_value_error(url: str) -> None:
 
     with contextlib.suppress(ValueError):
         Paginator(fetch, url, params=None, item_type=int, endpoint=ENDPOINT)
+
+
+def _scripted(endpoint: str, links: list[str | None]) -> tuple[_Walker[Any], list[str]]:
+    """A walker whose n-th page carries links[n] (``None``: no Link header)."""
+    asked: list[str] = []
+    base = split_url(endpoint)
+
+    async def fetch(target: str, params: Sequence[tuple[str, str]] | None) -> Response:
+        link = links[len(asked)]
+        asked.append(target)
+        url = f"{base.base}{base.path.rstrip('/')}{target}" if target.startswith("/") else target
+        headers = CIMultiDict([("Link", link)] if link is not None else [])
+        return Response(200, CIMultiDictProxy(headers), b"[1]", url, "GET")
+
+    return _Walker(fetch, "/api/models", None, int, base), asked
+
+
+def test_mirror_links_keep_the_endpoints_path_prefix(caplog: pytest.LogCaptureFixture) -> None:
+    walker, asked = _scripted(
+        "https://mirror.example/hf",
+        [
+            '<https://huggingface.co/api/models?cursor=2>; rel="next"',
+            '<https://huggingface.co/api/models?cursor=3>; rel="next"',
+            None,
+        ],
+    )
+    caplog.set_level("INFO", logger="hubapi_async")
+    pages = [_run(walker.next_page()) for _ in range(3)]
+    assert asked == [
+        "/api/models",
+        "https://mirror.example/hf/api/models?cursor=2",
+        "https://mirror.example/hf/api/models?cursor=3",
+    ]
+    assert [p.next_url for p in pages] == [asked[1], asked[2], None]
+    assert _run(walker.next_page()) is None
+    assert len([r for r in caplog.records if "huggingface.co" in r.getMessage()]) == 1
+
+
+def test_a_same_origin_link_is_spelled_as_the_endpoint_spells_it() -> None:
+    walker, asked = _scripted(
+        ENDPOINT, ['<HTTPS://MIRROR.example:443/api/models?cursor=2#top>; rel="next"', None]
+    )
+    _run(walker.next_page())
+    _run(walker.next_page())
+    assert asked[1] == f"{ENDPOINT}/api/models?cursor=2"
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("<https://huggingface.co/api/datasets?cursor=2>", "another origin"),
+        ("<https://huggingface.co/api/models/../datasets?cursor=2>", "another origin"),
+        ("<https://mirror.example:99999/api/models>", "port"),
+        ("<https://u:p@mirror.example/api/models>", "credentials"),
+        ("</api/models>", "loop"),
+        ("<https://huggingface.co/api/models>", "loop"),
+    ],
+)
+def test_refused_links_fail_the_read_after_the_page(link: str, message: str) -> None:
+    walker, asked = _scripted(ENDPOINT, [f'{link}; rel="next"', None])
+    page = _run(walker.next_page())
+    assert page.items == [1]
+    with pytest.raises(PaginationError, match=message):
+        _run(walker.next_page())
+    with pytest.raises(PaginationError, match=message):  # and stays failed
+        _run(walker.next_page())
+    assert asked == ["/api/models"]
