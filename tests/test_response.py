@@ -131,11 +131,15 @@ def test_hub_warnings_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -
 
 
 async def test_hub_warnings_from_real_responses_are_logged_once_per_topic(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import hubapi_async._response
+
+    # the record of topics already logged is process-wide: start this test with a fresh one
+    monkeypatch.setattr(hubapi_async._response, "_warned_topics", set())
     lh = LocalHub(models=5, datasets=1, spaces=1)
     body = b'[{"_id": "1", "id": "a/b"}]'
-    topic = "e2e-listing-topic"  # unique: the default record of topics is process-wide
+    topic = "e2e-listing-topic"
     lh.faults.add(
         Fault(
             kind="status",
@@ -165,3 +169,13 @@ async def test_hub_warnings_from_real_responses_are_logged_once_per_topic(
         f"the Hub warns ({topic}): this listing parameter is deprecated",
         "the Hub warns (e2e-error-topic): the repo moved",
     ]
+
+
+def test_the_decoder_for_a_list_type_is_built_once() -> None:
+    from hubapi_async.types import decoder_for
+
+    first = decoder_for(list[ModelInfo])
+    assert decoder_for(list[ModelInfo]) is first  # a new alias object, the same decoder
+    page = _response(b'[{"_id": "1", "id": "a/b"}]')
+    assert page.decode(list[ModelInfo])[0].id == "a/b"
+    assert decoder_for(list[ModelInfo]) is first
