@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_from_bytes, unquote_to_bytes, urljoin
 
-__all__ = ["UrlParts", "parse_link_next", "split_url", "url_key"]
+__all__ = ["UrlParts", "canonical_path", "parse_link_next", "split_url", "url_key"]
 
 _MAX_HEADER = 65536
 _MAX_URL = 16384

@@ -1,9 +1,9 @@
 """The Hub's HTTP conventions as pure functions: no I/O, no event loop.
 
-Link, RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets and mapping
-an error response to its exception (what goes into a URL path is checked in
-``_validation``). Header parsers are tolerant: a malformed header yields `None`, never an
-exception.
+RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets and mapping an
+error response to its exception (``Link`` parsing lives in ``_links`` and is re-exported
+here; what goes into a URL path is checked in ``_validation``). Header parsers are
+tolerant: a malformed header yields `None`, never an exception.
 """
 
 from __future__ import annotations
