@@ -1,6 +1,8 @@
 """Bulk calls: map an async function over many inputs with bounded concurrency.
 
-Results come back as they complete, one failure never cancels the rest, and
+Results come back as they complete, one failure never cancels the rest (a call
+that raises ``CancelledError`` of its own, while nobody cancelled the map, is one
+more failure: a ``RuntimeError`` whose cause is that ``CancelledError``), and
 memory stays bounded (at most ``concurrency`` calls running and ``concurrency``
 results waiting), whatever the number of inputs.
 """
@@ -61,6 +63,11 @@ async def _produce(
                 outcome: BulkResult[I, R] = BulkResult(item, await fn(item), None)
             except Exception as exc:
                 outcome = BulkResult(item, None, exc)
+            except asyncio.CancelledError as exc:
+                task = asyncio.current_task()
+                if task is None or task.cancelling():
+                    raise  # the map itself is being cancelled
+                outcome = BulkResult(item, None, _stray_cancel(exc))
             with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
                 await send.send(outcome)  # suppressed: the consumer went away
         finally:
@@ -81,6 +88,16 @@ async def _produce(
             failure = exc
     if failure is not None:
         raise failure
+
+
+def _stray_cancel(exc: asyncio.CancelledError) -> RuntimeError:
+    """A call's own ``CancelledError`` (nobody cancelled the map), as an ordinary error."""
+    error = RuntimeError(
+        "the call raised CancelledError although the map was not cancelled (something "
+        "inside it cancelled what it was waiting for); its result is lost"
+    )
+    error.__cause__ = exc
+    return error
 
 
 def _swallow(task: asyncio.Task[Any]) -> None:

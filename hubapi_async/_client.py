@@ -25,6 +25,7 @@ from ._bulk import BulkMap
 from ._cache import AnswerCache, CacheScope
 from ._options import RetryPolicy, Timeout
 from ._pagination import NextPage, Paginator
+from ._params import encode_params
 from ._resources import (
     Collections,
     Datasets,
@@ -55,30 +56,6 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
-
-
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """Query parameters as the Hub expects them: lists repeat the key, bools are
-    ``true``/``false``, ``None`` is left out."""
-    out: list[tuple[str, str]] = []
-    if not params:
-        return out
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            out.append((key, "true" if value else "false"))
-        elif isinstance(value, str | int | float):
-            out.append((key, str(value)))
-        elif isinstance(value, Sequence):
-            for item in value:
-                if isinstance(item, bool):
-                    out.append((key, "true" if item else "false"))
-                else:
-                    out.append((key, str(item)))
-        else:
-            raise TypeError(f"unsupported query value for {key!r}: {type(value).__name__}")
-    return out
 
 
 def _env_flag(name: str) -> bool:
@@ -451,13 +428,6 @@ class HubClient:
         """
         opts = self._call_opts(timeout)
         transport = self._transport
-        if not path_or_url.startswith("/"):
-            url = transport.url_for(path_or_url)
-            if not transport.same_origin(url):
-                raise ValueError(
-                    f"refusing to paginate {url.scheme}://{url.host}: not the endpoint's "
-                    f"origin ({transport.endpoint.origin()})"
-                )
 
         async def fetch(target: str, query: Sequence[tuple[str, str]] | None) -> Response:
             return await transport.send("GET", target, opts, params=query)
@@ -467,7 +437,7 @@ class HubClient:
             path_or_url,
             params=encode_params(params) or None,
             item_type=type,
-            same_origin=transport.same_origin,
+            endpoint=str(transport.endpoint),
             limit=limit,
             prefetch=prefetch,
             next_page=next_page,

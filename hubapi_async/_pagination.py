@@ -1,26 +1,40 @@
 """Lazy pagination over the Hub's ``Link: <...>; rel="next"`` headers.
 
+Three parts, one job each:
+
+- :class:`_Walker` fetches one page after another and decides where the next one is
+  (:meth:`_Walker._following`): it follows the ``next`` link on the endpoint's own origin,
+  refuses links to another origin or back to a page already read (compared in a canonical
+  spelling, requested and post-redirect URLs alike), and defers that refusal until the
+  page's items are delivered;
+- :class:`_PageIterator` hands out pages, reading one ahead in a task with ``prefetch``;
+- :class:`Paginator` is what users hold: items (a plain async generator, so each item
+  costs what a generator step costs), pages, the resume point and deterministic release.
+
 A listing that pages some other way (``/api/daily_papers`` counts pages, ``?p=0,1,2...``)
 passes a :data:`NextPage` strategy: consulted only while the server sends no ``Link``,
-it names the next page from the page just read, or ends the walk.
+it names the next page from the page just read, or ends the walk; its URLs pass the same
+origin and loop checks as links.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from yarl import URL
-
+from ._links import UrlParts, canonical_path, split_url, url_key
 from .errors import PaginationError
 
 __all__ = ["NextPage", "Page", "Paginator"]
 
 T = TypeVar("T")
+
+log = logging.getLogger("hubapi_async")
 
 #: Fetch one page: (absolute URL or path, query params or None) -> the whole Response.
 FetchPage = Callable[[str, "Sequence[tuple[str, str]] | None"], Awaitable[Any]]
@@ -45,6 +59,13 @@ class Page(Generic[T]):
     url: str
 
 
+def _parts(url: str) -> UrlParts | None:
+    try:
+        return split_url(url)
+    except ValueError:
+        return None
+
+
 class _Walker(Generic[T]):
     """Fetches pages one after another, following ``next`` links, with loop checks."""
 
@@ -54,22 +75,27 @@ class _Walker(Generic[T]):
         start: str,
         params: Sequence[tuple[str, str]] | None,
         item_type: type[T],
-        same_origin: Callable[[URL], bool],
+        endpoint: UrlParts,
         next_page: NextPage | None = None,
     ) -> None:
         self._fetch = fetch
-        self._target: str | None = start
-        self._params = params
-        self._type = item_type
-        self._same_origin = same_origin
         self._next_page = next_page
         self._linked = False  # the server has sent a Link: it alone says what follows
+        self._target: str | None = start
+        self._params = params
+        self._list_type: Any = list[item_type]  # type: ignore[valid-type]
+        self._what = f"a list of {getattr(item_type, '__name__', item_type)}"
+        self._endpoint = endpoint
+        self._prefix = endpoint.path.rstrip("/")
         self._seen: set[str] = set()
+        self._checked: tuple[UrlParts, str] | None = None  # the next target, split and keyed
         self._error: PaginationError | None = None
+        self._rerouted = False
 
     @property
-    def pending(self) -> str | None:
-        return self._target
+    def failed(self) -> bool:
+        """True once a page's ``next`` link was refused (the next read raises)."""
+        return self._error is not None
 
     async def next_page(self) -> Page[T] | None:
         if self._error is not None:
@@ -77,49 +103,106 @@ class _Walker(Generic[T]):
         target = self._target
         if target is None:
             return None
-        response = await self._fetch(target, self._params)
-        self._params = None  # later pages follow the Link exactly as sent
-        self._seen.add(response.url)
-        items = _decode_page(response, self._type)
-        next_url = response.next_url
-        if next_url is not None:
+        params, self._params = self._params, None  # later pages follow the link as sent
+        checked, self._checked = self._checked, None
+        requested: UrlParts | None
+        requested_key: str | None
+        if checked is not None:
+            requested, requested_key = checked
+        else:
+            base = self._endpoint.base + self._prefix  # what the transport prefixes to a path
+            requested = _parts(base + target if target.startswith("/") else target)
+            requested_key = None if requested is None else url_key(requested, params)
+        response = await self._fetch(target, params)
+        items: list[T] = response.decode(self._list_type, self._what)
+        if requested_key is not None:
+            self._seen.add(requested_key)
+        final: UrlParts | None = requested  # not redirected: its key is in already
+        if requested is None or params or response.url != requested.url:
+            final = _parts(response.url)
+            if final is not None:
+                self._seen.add(url_key(final))
+        try:
+            following = self._following(response, items, requested, final)
+        except PaginationError as exc:
+            # This page's items are still delivered; the refusal fails the next read.
+            self._error = exc
+            self._target = None
+            return Page(items=items, next_url=response.next_url, url=response.url)
+        self._target = following
+        return Page(items=items, next_url=following, url=response.url)
+
+    def _following(
+        self,
+        response: Any,
+        items: list[T],
+        requested: UrlParts | None,
+        final: UrlParts | None,
+    ) -> str | None:
+        """The URL of the page after ``response`` (``None`` on the last one).
+
+        Raises :class:`PaginationError` for a link that must not be followed. This is
+        the one place that decides where a listing goes next.
+        """
+        link = response.next_url
+        if link is not None:
             self._linked = True
         elif self._next_page is not None and not self._linked:
-            next_url = self._next_page(response, len(items))
-        self._target = next_url
-        if next_url is not None:
-            # This page's items are still delivered; the bad link fails the next read.
-            self._error = self._check_next(next_url, response.url)
-        return Page(items=items, next_url=next_url, url=response.url)
-
-    def _check_next(self, next_url: str, current: str) -> PaginationError | None:
+            link = self._next_page(response, len(items))
+        if link is None:
+            return None
+        where = response.url
         try:
-            url = URL(next_url, encoded=True)
-        except (ValueError, TypeError):
-            return PaginationError(
-                f"the server sent an invalid next-page URL: {next_url!r}", url=current
-            )
-        if not self._same_origin(url):
-            return PaginationError(
-                f"the next-page link points to another origin ({url.scheme}://{url.host}); "
+            parts = split_url(link)
+        except ValueError as exc:
+            raise PaginationError(
+                f"the server sent an unusable next-page URL ({exc}): {link[:300]!r}; "
                 "it was not followed",
-                url=current,
-            )
-        if next_url in self._seen:
-            return PaginationError(
+                url=where,
+            ) from None
+        if parts.origin == self._endpoint.origin:
+            target = parts.moved_to(self._endpoint)  # spelled as the endpoint spells it
+        else:
+            target = self._reroute(parts, requested, final, where)
+        key = url_key(target)
+        if key in self._seen:
+            raise PaginationError(
                 "the next-page link points to a page already read (a pagination loop); "
                 "stopping instead of repeating items",
-                url=current,
+                url=where,
             )
-        return None
+        self._checked = (target, key)
+        return target.url
 
+    def _reroute(
+        self, link: UrlParts, requested: UrlParts | None, final: UrlParts | None, where: str
+    ) -> UrlParts:
+        """A link to another origin with this listing's path, moved to the endpoint.
 
-def _decode_page(response: Any, item_type: type[Any]) -> list[Any]:
-    items: list[Any] = response.decode(
-        list[item_type],  # type: ignore[valid-type]
-        f"a list of {getattr(item_type, '__name__', item_type)}",
-    )
-    return items
+        Behind a mirror (``HF_ENDPOINT``), the Hub's links may name ``huggingface.co``:
+        the same listing is then read from the endpoint; nothing is sent elsewhere.
+        """
+        listing = {canonical_path(p.path) for p in (requested, final) if p is not None}
+        path = canonical_path(link.path)
+        if path in listing:
+            target = link.moved_to(self._endpoint)
+        elif self._prefix and canonical_path(self._prefix + link.path) in listing:
+            target = link.moved_to(self._endpoint, self._prefix + link.path)
+        else:
+            raise PaginationError(
+                f"the next-page link points to another origin ({link.base}) and another "
+                "path; it was not followed",
+                url=where,
+            )
+        if not self._rerouted:
+            self._rerouted = True
+            log.info(
+                "next-page links point to %s; reading the same listing from the endpoint "
+                "%s instead",
+                link.base,
+                self._endpoint.base,
+            )
+        return target
 
 
 def _swallow(task: asyncio.Task[Any]) -> None:
@@ -128,44 +211,59 @@ def _swallow(task: asyncio.Task[Any]) -> None:
 
 
 class _PageIterator(Generic[T]):
-    """Async iterator of pages; with ``prefetch`` it reads one page ahead in a task."""
+    """Hands out pages; with ``prefetch`` it reads one page ahead in a task."""
 
-    def __init__(self, walker: _Walker[T], prefetch: bool, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        walker: _Walker[T],
+        prefetch: bool,
+        limit: int | None,
+        tasks: set[asyncio.Task[Any]],
+    ) -> None:
         self._walker = walker
         self._prefetch = prefetch
         self._left = limit  # items still wanted: no read-ahead once a page covers them
+        self._tasks = tasks  # the paginator's: it waits for them on aclose()
         self._ahead: asyncio.Task[Page[T] | None] | None = None
         self._done = False
+        #: True once the listing's last page was handed out (not when closed early).
+        self.exhausted = False
+        #: True once closed: at the end, after an error, or by :meth:`aclose`.
+        self.closed = False
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
-    def __aiter__(self) -> _PageIterator[T]:
-        return self
-
-    async def __anext__(self) -> Page[T]:
+    async def next(self) -> Page[T] | None:
+        """The next page; ``None`` at the end of the listing or once closed."""
         if self._done:
-            raise StopAsyncIteration
+            return None
+        task, self._ahead = self._ahead, None
         try:
-            if self._ahead is not None:
-                task, self._ahead = self._ahead, None
-                page = await task
-            else:
-                page = await self._walker.next_page()
+            page = await task if task is not None else await self._walker.next_page()
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if self.closed and current is not None and not current.cancelling():
+                return None  # aclose() from another task cancelled the read-ahead
+            self._close_now()
+            raise
         except BaseException:
             self._close_now()
             raise
         if page is None:
+            self.exhausted = True
             self._close_now()
-            raise StopAsyncIteration
+            return None
         if self._left is not None:
             self._left -= len(page.items)
         wanted = self._left is None or self._left > 0
-        if self._prefetch and wanted and page.next_url is not None:
+        if self._prefetch and wanted and page.next_url is not None and not self._walker.failed:
             self._start_ahead()
         return page
 
     def _start_ahead(self) -> None:
         task = asyncio.ensure_future(self._walker.next_page())
         task.add_done_callback(_swallow)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         self._ahead = task
         if self._finalizer is not None:
             self._finalizer.detach()
@@ -174,7 +272,7 @@ class _PageIterator(Generic[T]):
         self._finalizer = weakref.finalize(self, task.cancel)
 
     def _close_now(self) -> None:
-        self._done = True
+        self._done = self.closed = True
         if self._ahead is not None:
             self._ahead.cancel()
             self._ahead = None
@@ -188,39 +286,6 @@ class _PageIterator(Generic[T]):
         self._close_now()
         if task is not None:
             await asyncio.gather(task, return_exceptions=True)
-
-
-class _ItemIterator(Generic[T]):
-    def __init__(self, paginator: Paginator[T]) -> None:
-        self._paginator = paginator
-        self._pages = paginator._page_iterator()
-        self._buffer: list[T] = []
-        self._index = 0
-        self._yielded = 0
-        self._limit = paginator._limit
-
-    def __aiter__(self) -> _ItemIterator[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        if self._limit is not None and self._yielded >= self._limit:
-            await self.aclose()
-            raise StopAsyncIteration
-        while self._index >= len(self._buffer):
-            page = await self._pages.__anext__()
-            self._buffer, self._index = page.items, 0
-            self._paginator._current = page
-            self._paginator._next_url = page.url if page.items else page.next_url
-        item = self._buffer[self._index]
-        self._index += 1
-        self._yielded += 1
-        if self._index >= len(self._buffer):
-            current = self._paginator._current
-            self._paginator._next_url = current.next_url if current else None
-        return item
-
-    async def aclose(self) -> None:
-        await self._pages.aclose()
 
 
 class Paginator(Generic[T]):
@@ -242,28 +307,40 @@ class Paginator(Generic[T]):
         *,
         params: Sequence[tuple[str, str]] | None,
         item_type: type[T],
-        same_origin: Callable[[URL], bool],
+        endpoint: str,
         limit: int | None = None,
         prefetch: bool = False,
         next_page: NextPage | None = None,
     ) -> None:
         if limit is not None and (isinstance(limit, bool) or limit < 0):
             raise ValueError(f"limit must be a non-negative int, got {limit!r}")
+        self._endpoint = split_url(endpoint)
+        if not start.startswith("/"):
+            try:
+                origin = split_url(start).origin
+            except ValueError as exc:
+                raise ValueError(f"not a URL to paginate from ({exc}): {start[:300]!r}") from None
+            if origin != self._endpoint.origin:
+                raise ValueError(
+                    f"refusing to paginate {start[:300]!r}: not on the endpoint's origin "
+                    f"({self._endpoint.base})"
+                )
         self._fetch = fetch
         self._start = start
         self._params = params
         self._type = item_type
-        self._same_origin = same_origin
         self._limit = limit
         self._prefetch = prefetch
         self._next_page = next_page
         self._next_url: str | None = None
-        self._current: Page[T] | None = None
-        self._iterators: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._page_iterators: weakref.WeakSet[_PageIterator[T]] = weakref.WeakSet()
+        self._generators: weakref.WeakSet[AsyncGenerator[Any, None]] = weakref.WeakSet()
         self._started = False
 
     def __repr__(self) -> str:
-        return f"<Paginator of {self._type.__name__} from {self._start!r}>"
+        name = getattr(self._type, "__name__", str(self._type))
+        return f"<Paginator of {name} from {self._start!r}>"
 
     def __await__(self) -> Generator[Any, None, None]:
         raise TypeError(
@@ -273,66 +350,98 @@ class Paginator(Generic[T]):
 
     @property
     def next_url(self) -> str | None:
-        """Where to resume: the page after the last one whose items were all yielded.
+        """Where to resume: the first page not entirely handed out and moved past.
 
-        Before iteration it is ``None``; while a page is being yielded, the URL of that
-        page; after its last item, the following page's URL; ``None`` at the end.
+        ``None`` before iteration and at the end. While the consumer holds any item
+        of a page, that page's URL; it becomes the following page's URL only when the
+        consumer asks for the item after the page's last one. A consumer that fails on
+        an item and saves ``next_url`` resumes at that item's page, never past it.
         """
         return self._next_url
 
-    def _walker(self) -> _Walker[T]:
+    def _page_iterator(self) -> _PageIterator[T]:
         if self._started:
             raise RuntimeError("this Paginator has already been iterated; call list() again")
         self._started = True
-        return _Walker(
-            self._fetch,
-            self._start,
-            self._params,
-            self._type,
-            self._same_origin,
-            self._next_page,
+        walker = _Walker(
+            self._fetch, self._start, self._params, self._type, self._endpoint, self._next_page
         )
-
-    def _page_iterator(self) -> _PageIterator[T]:
-        it = _PageIterator(self._walker(), self._prefetch, self._limit)
-        self._iterators.add(it)
+        it = _PageIterator(walker, self._prefetch, self._limit, self._tasks)
+        self._page_iterators.add(it)
         return it
+
+    def _track(self, generator: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+        self._generators.add(generator)
+        return generator
 
     def __aiter__(self) -> AsyncIterator[T]:
-        it = _ItemIterator(self)
-        self._iterators.add(it)
-        return it
+        return self._track(self._items(self._page_iterator()))
+
+    async def _items(self, pages: _PageIterator[T]) -> AsyncGenerator[T, None]:
+        left = self._limit
+        try:
+            while left is None or left > 0:
+                page = await pages.next()
+                if page is None:
+                    if pages.exhausted:
+                        self._next_url = None
+                    return
+                items, following = page.items, page.next_url
+                self._next_url = page.url if items else following
+                del page
+                if left is None or left >= len(items):
+                    if left is not None:
+                        left -= len(items)
+                    for item in items:
+                        yield item
+                else:
+                    for item in items[:left]:
+                        yield item
+                    return  # not all of this page was yielded: resume at it
+                # The consumer asked for the item after this page's last one.
+                self._next_url = following
+                del items  # released before the next page is fetched
+        finally:
+            await pages.aclose()
 
     def pages(self) -> AsyncIterator[Page[T]]:
         """Iterate page by page (``Page.items``, ``Page.next_url``)."""
-        return self._tracking_pages()
+        return self._track(self._pages(self._page_iterator()))
 
-    async def _tracking_pages(self) -> AsyncIterator[Page[T]]:
-        it = self._page_iterator()
-        remaining = self._limit
+    async def _pages(self, pages: _PageIterator[T]) -> AsyncGenerator[Page[T], None]:
+        left = self._limit
         try:
-            while remaining is None or remaining > 0:
-                try:
-                    page = await it.__anext__()
-                except StopAsyncIteration:
-                    break
-                self._current = page
+            while left is None or left > 0:
+                page = await pages.next()
+                if page is None:
+                    if pages.exhausted:
+                        self._next_url = None
+                    return
                 self._next_url = page.url  # in the consumer's hands: resume here
                 following = page.next_url
-                if remaining is not None:
-                    if len(page.items) > remaining:
-                        page = Page(items=page.items[:remaining], next_url=None, url=page.url)
+                if left is not None:
+                    if len(page.items) > left:
+                        page = Page(items=page.items[:left], next_url=None, url=page.url)
                         following = page.url  # not all of it was yielded
-                    remaining -= len(page.items)
+                    left -= len(page.items)
                 yield page
                 self._next_url = following  # the consumer came back: the page is done
+                del page
         finally:
-            await it.aclose()
+            await pages.aclose()
 
     async def aclose(self) -> None:
-        """Release any read-ahead of iterators started from this paginator."""
-        for it in list(self._iterators):
+        """Stop every iteration started from this paginator and wait for its read-ahead."""
+        for generator in list(self._generators):
+            if not getattr(generator, "ag_running", False):
+                await generator.aclose()
+        for it in list(self._page_iterators):
             await it.aclose()
+        pending = [task for task in self._tasks if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def __aenter__(self) -> Paginator[T]:
         return self

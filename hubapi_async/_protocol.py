@@ -1,9 +1,9 @@
 """The Hub's HTTP conventions as pure functions: no I/O, no event loop.
 
-Link, RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets and mapping
-an error response to its exception (what goes into a URL path is checked in
-``_validation``). Header parsers are tolerant: a malformed header yields `None`, never an
-exception.
+RateLimit, RateLimit-Policy and Retry-After parsing, rate-limit buckets and mapping an
+error response to its exception (``Link`` parsing lives in ``_links`` and is re-exported
+here; what goes into a URL path is checked in ``_validation``). Header parsers are
+tolerant: a malformed header yields `None`, never an exception.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from ._links import parse_link_next as parse_link_next  # re-exported: Link parsing lives there
 from .errors import (
     STATUS_ERRORS,
     AuthenticationError,
@@ -113,56 +114,6 @@ def _usable(value: object) -> str | None:
     if not isinstance(value, str) or len(value) > _MAX_HEADER:
         return None
     return value
-
-
-def parse_link_next(values: Sequence[str], base_url: str) -> str | None:
-    """The URL of the first `rel="next"` link in a response's `Link` header values.
-
-    `values` are all the response's `Link` values (several headers, each possibly holding
-    several comma-separated links). The rel may be quoted or bare, in any case, and a
-    space-separated list. An absolute URL is returned exactly as sent (percent-escapes
-    such as `%3D` kept); a relative one is resolved against `base_url`. Malformed links
-    are skipped; this never raises.
-    """
-    for raw in [values] if isinstance(values, str) else values:
-        value = _usable(raw)
-        if value is None:
-            continue
-        for link in _split(value, ","):
-            target = _next_target(link.strip())
-            if target is not None:
-                resolved = _resolve(target, base_url)
-                if resolved is not None:
-                    return resolved
-    return None
-
-
-def _next_target(link: str) -> str | None:
-    if not link.startswith("<"):
-        return None
-    end = link.find(">")
-    if end < 0:
-        return None
-    target, rest = link[1:end].strip(), link[end + 1 :].strip()
-    if rest and not rest.startswith(";"):
-        return None
-    if any(char in '<>"' or char.isspace() or _is_control(char) for char in target):
-        return None
-    rel = _params(list(_split(rest, ";"))[1:]).get("rel")
-    if rel is None:
-        return None
-    rel = rel[1:-1] if len(rel) >= 2 and rel[0] == rel[-1] == '"' else rel
-    return target if "next" in rel.lower().split() else None
-
-
-def _resolve(target: str, base_url: str) -> str | None:
-    if _SCHEME.match(target):
-        return target
-    try:
-        joined = URL(str(base_url), encoded=True).join(URL(target, encoded=True))
-    except (ValueError, TypeError):
-        return None
-    return str(joined) if joined.is_absolute() else None
 
 
 @dataclass(frozen=True, slots=True)

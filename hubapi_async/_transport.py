@@ -32,7 +32,7 @@ from ._protocol import (
     parse_ratelimit,
     parse_ratelimit_policy,
 )
-from ._response import CallOptions, Response
+from ._response import CallOptions, Response, log_hub_warnings
 from ._retry import IDEMPOTENT, is_retryable, mark, retrying
 from ._version import __version__
 from .errors import (
@@ -526,6 +526,7 @@ class Transport:
 
     @staticmethod
     def _response(resp: aiohttp.ClientResponse, data: bytes, url: URL, method: str) -> Response:
+        log_hub_warnings(resp.headers)
         return Response(
             status=resp.status, headers=resp.headers, body=data, url=str(url), method=method
         )

@@ -110,3 +110,66 @@ async def test_async_iterable_inputs_and_input_errors_surface() -> None:
         async for r in hub.map(work, inputs(), concurrency=2):  # type: ignore[arg-type]
             got.append(r.value)
     assert sorted(got) == [1, 2]
+
+
+async def test_a_calls_own_cancelled_error_is_that_inputs_error() -> None:
+    loop = asyncio.get_running_loop()
+    abandoned: asyncio.Future[int] = loop.create_future()
+
+    async def work(i: int) -> int:
+        if i == 3:
+            raise asyncio.CancelledError  # nobody cancelled the map
+        if i == 5:
+            loop.call_soon(abandoned.cancel)  # someone else cancels what it waits for
+            return await abandoned
+        await asyncio.sleep(0)
+        return i
+
+    hub = HubClient("http://127.0.0.1:9", token=False)
+    results = [r async for r in hub.map(work, range(10), concurrency=4)]
+    assert sorted(r.input for r in results) == list(range(10))
+    failed = sorted((r for r in results if not r.ok), key=lambda r: r.input)
+    assert [r.input for r in failed] == [3, 5]
+    for r in failed:
+        assert isinstance(r.error, RuntimeError)
+        assert isinstance(r.error.__cause__, asyncio.CancelledError)
+        assert "CancelledError" in str(r.error)
+        with pytest.raises(RuntimeError):
+            r.unwrap()
+    assert all(r.value == r.input for r in results if r.ok)
+    leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert leftovers == []
+
+
+async def test_the_consumers_own_cancellation_cancels_every_call() -> None:
+    started = 0
+    cancelled = 0
+    all_started = asyncio.Event()
+
+    async def work(i: int) -> int:
+        nonlocal started, cancelled
+        started += 1
+        if started == 4:
+            all_started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled += 1
+            raise
+        return i  # pragma: no cover
+
+    hub = HubClient("http://127.0.0.1:9", token=False)
+    got: list[BulkResult[int, int]] = []
+
+    async def consume() -> None:
+        async for r in hub.map(work, range(100), concurrency=4):
+            got.append(r)  # pragma: no cover
+
+    task = asyncio.create_task(consume())
+    await all_started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert (started, cancelled, got) == (4, 4, [])
+    leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert leftovers == []

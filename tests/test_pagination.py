@@ -89,23 +89,56 @@ async def test_next_url_semantics_while_iterating(lh: LocalHub) -> None:
             urls.append(paginator.next_url)
             if count == 25:
                 break
-    # while page 1 (items 1-9) is being yielded, the resume point is page 1 itself
+    # while items 1-10 (page 1) are held, the resume point is page 1 itself
     assert urls[0] is not None and "cursor" not in urls[0]
-    # after its 10th item, page 2
-    assert urls[9] is not None and "cursor=" in urls[9]
-    assert urls[10] == urls[9]
-    assert urls[19] != urls[9]
+    assert urls[9] == urls[0]
+    # asking for item 11 moves it to page 2, which item 11 comes from
+    assert urls[10] is not None and "cursor=" in urls[10]
+    assert urls[19] == urls[10]
+    assert urls[20] != urls[10]
+
+
+async def test_a_consumer_failing_on_a_pages_last_item_resumes_at_that_page(
+    lh: LocalHub,
+) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        everything = [m.id async for m in hub.paginate("/api/models", type=ModelInfo)]
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo)
+        done: list[str] = []
+        with pytest.raises(RuntimeError):
+            async for m in paginator:
+                if len(done) == 19:  # the last item of page 2
+                    raise RuntimeError("the consumer failed on this item")
+                done.append(m.id)
+        checkpoint = paginator.next_url
+        assert checkpoint is not None and "cursor=" in checkpoint
+        resumed = [m.id async for m in hub.models.list(resume_from=checkpoint)]
+    # page 2 is read again from its first item: the failed item is not skipped
+    assert resumed[:10] == everything[10:20]
+    assert done[:10] + resumed == everything
+
+
+async def test_pages_consumer_failing_on_a_page_resumes_at_that_page(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo)
+        urls = []
+        with pytest.raises(RuntimeError):
+            async for page in paginator.pages():
+                urls.append(page.url)
+                if len(urls) == 3:
+                    raise RuntimeError("the consumer failed on this page")
+        assert paginator.next_url == urls[2]
 
 
 async def test_foreign_origin_link_is_a_pagination_error(lh: LocalHub) -> None:
-    link = '<http://evil.example/api/models?cursor=abc>; rel="next"'
+    link = '<http://evil.example/api/datasets?cursor=abc>; rel="next"'
     lh.faults.add(
         Fault(kind="status", status=200, headers={"Link": link}, body=b"[]", path=r"^/api/models$")
     )
     async with HubClient(lh.url, token=TOKEN) as hub:
         with pytest.raises(PaginationError, match="another origin"):
             [m async for m in hub.models.list()]
-    assert all(r.origin != "evil" for r in lh.requests)
+    assert len(list_requests(lh)) == 1
 
 
 async def test_link_loop_is_a_pagination_error(lh: LocalHub) -> None:
@@ -253,11 +286,20 @@ async def test_resume_from_with_filters_is_refused(lh: LocalHub) -> None:
     "link",
     [
         '<javascript:alert(1)>; rel="next"',
-        '<https://127.0.0.1.evil.example/api/models>; rel="next"',
-        '<//evil.example/api/models?cursor=1>; rel="next"',
+        '<https://127.0.0.1.evil.example/api/other>; rel="next"',
+        '<//evil.example/api/other?cursor=1>; rel="next"',
         '<file:///etc/passwd>; rel="next"',
-        '<http://127.0.0.1:1/api/models>; rel="next"',
+        '<http://127.0.0.1:1/api/other>; rel="next"',
         '<http://user:pw@127.0.0.1/api/models>; rel="next"',
+        '<http://127.0.0.1:99999/api/models?cursor=1>; rel="next"',
+        '<http://127.0.0.1:8a/api/models?cursor=1>; rel="next"',
+        '<http://b\u00fccher.example/api/other>; rel="next"',
+        '<http://\u3002/api/models?cursor=1>; rel="next"',
+        '<http://a..b/api/models?cursor=1>; rel="next"',
+        '<http://%31%32%37.0.0.1/api/models?cursor=1>; rel="next"',
+        '<http://[::1/api/models?cursor=1>; rel="next"',
+        '<http://[fe80::1%25eth0]/api/models?cursor=1>; rel="next"',
+        '<http://xn--/api/other>; rel="next"',
     ],
 )
 async def test_hostile_links_are_never_followed(lh: LocalHub, link: str) -> None:
@@ -302,3 +344,61 @@ async def test_prefetch_stops_reading_ahead_once_the_limit_is_covered(lh: LocalH
         await asyncio.sleep(0.05)
     assert len(items) == 15
     assert len(list_requests(lh)) == 2
+
+
+@pytest.mark.parametrize("how", ["async with", "aclose"])
+async def test_nothing_is_pending_right_after_release(how: str) -> None:
+    # The Hub runs in its own thread, so every task of this loop is the client's.
+    with LocalHub(models=60, datasets=1, spaces=1).in_thread() as url:
+        async with HubClient(url, token=TOKEN) as hub:
+            paginator = hub.paginate(
+                "/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True
+            )
+            if how == "async with":
+                async with paginator:
+                    async for _ in paginator:
+                        break  # a bare break: the read-ahead of page 2 is in flight
+            else:
+                async for _ in paginator:
+                    break
+                await paginator.aclose()
+            pending = [
+                t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+            ]
+            assert pending == []
+            assert checked_out_connections(hub) == 0
+
+
+async def test_aclose_while_holding_an_item_stops_the_iteration(lh: LocalHub) -> None:
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True)
+        items = aiter(paginator)
+        await anext(items)
+        resume = paginator.next_url
+        await paginator.aclose()
+        with pytest.raises(StopAsyncIteration):
+            await anext(items)
+        assert paginator.next_url == resume  # closing is not the end of the listing
+        assert checked_out_connections(hub) == 0
+
+
+async def test_aclose_from_another_task_ends_a_waiting_consumer_quietly(lh: LocalHub) -> None:
+    lh.faults.add(Fault(kind="stall", delay=30, path=r"^/api/models$", nth=[2]))
+    async with HubClient(lh.url, token=TOKEN) as hub:
+        paginator = hub.paginate("/api/models", params={"limit": 10}, type=ModelInfo, prefetch=True)
+        page_done = asyncio.Event()
+
+        async def consume() -> int:
+            n = 0
+            async for _ in paginator:
+                n += 1
+                if n == 10:
+                    page_done.set()  # next: wait for the (stalled) read-ahead of page 2
+            return n
+
+        consumer = asyncio.create_task(consume())
+        await page_done.wait()
+        await paginator.aclose()
+        assert await consumer == 10  # ended, not cancelled
+        assert paginator.next_url is not None and "cursor=" in paginator.next_url
+        assert checked_out_connections(hub) == 0

@@ -107,7 +107,7 @@ class FakeHub:
             start,
             params=None,
             item_type=int,
-            same_origin=lambda url: url.host == "hub",
+            endpoint="http://hub",
             **kwargs,
         )
 
@@ -134,7 +134,7 @@ async def test_without_a_strategy_a_page_without_link_is_the_last() -> None:
 
 async def test_strategy_urls_get_the_loop_and_origin_checks() -> None:
     fake = FakeHub({"http://hub/l": ([1], None)})
-    paginator = fake.paginator("http://hub/l", next_page=lambda r, n: "http://elsewhere/l")
+    paginator = fake.paginator("http://hub/l", next_page=lambda r, n: "http://elsewhere/other")
     with pytest.raises(PaginationError, match="another origin"):
         [x async for x in paginator]
     looping = FakeHub({"http://hub/l": ([1], None)})

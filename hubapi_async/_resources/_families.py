@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._options import Timeout
@@ -18,11 +18,22 @@ InfoT = TypeVar("InfoT", ModelInfo, DatasetInfo, SpaceInfo)
 StrOrList = str | Sequence[str] | None
 
 
+def _text(what: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, got {type(value).__name__}")
+
+
 def _as_list(value: StrOrList, what: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
+    given: object = value
+    if isinstance(given, bytes | bytearray | memoryview | Mapping | Set):
+        raise TypeError(
+            f"{what} must be a str or a list of str, got {type(given).__name__}"
+            + (" (a set has no order)" if isinstance(given, Set) else "")
+        )
     items = list(value)
     for item in items:
         if not isinstance(item, str):
@@ -67,6 +78,10 @@ class RepoFamily(Resource, Generic[InfoT]):
         timeout: Timeout | float | None,
         extra: Mapping[str, Any] | None = None,
     ) -> Paginator[InfoT]:
+        for name, value in (("search", search), ("author", author), ("sort", sort)):
+            _text(name, value)
+        if isinstance(direction, bool) or not isinstance(direction, int | str | None):
+            raise TypeError(f"direction must be -1 (or 1), got {direction!r}")
         expand_list = _as_list(expand, "expand")
         if expand_list and (full or config):
             raise ValueError("expand cannot be combined with full or config: pick one")
@@ -219,6 +234,7 @@ class Models(RepoFamily[ModelInfo]):
         ``language`` are added to ``filter`` as tags."""
         tags = _as_list(filter, "filter") + _as_list(library, "library")
         tags += _as_list(language, "language")
+        _text("pipeline_tag", pipeline_tag)
         if pipeline_tag:
             tags.append(pipeline_tag)
         return self._list(
