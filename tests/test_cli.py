@@ -234,6 +234,19 @@ def test_a_terminal_gets_a_readable_table(thread_hub: str) -> None:
     assert "…" in narrow
 
 
+def test_raw_lines_keep_the_bytes_and_fold_only_items_spanning_lines() -> None:
+    import msgspec
+
+    from hubapi_async.cli._common import raw_line
+
+    page = b'[{"id":"a/b","n": 1} , {\n  "id": "c/d",\n  "s": "x\\ny"\r\n}]'
+    first, second = msgspec.json.decode(page, type=list[msgspec.Raw])
+    assert raw_line(first) == b'{"id":"a/b","n": 1}\n'  # untouched, spaces and all
+    folded = raw_line(second)
+    assert folded == b'{"id":"c/d","s":"x\\ny"}\n'
+    assert json.loads(folded) == {"id": "c/d", "s": "x\ny"}
+
+
 # -- other read commands --------------------------------------------------------------------
 
 

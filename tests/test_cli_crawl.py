@@ -4,6 +4,7 @@ the lock, and resumes after kills (SIGKILL at random points, Ctrl-C on a termina
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import pty
@@ -315,6 +316,17 @@ async def test_resume_keeps_its_options_and_refuses_others(
     assert ids_in(out) == newest
 
 
+async def test_an_output_that_cannot_be_written_is_a_usage_error(
+    local: LocalHub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for out in (tmp_path / "no" / "such" / "dir.jsonl", tmp_path):
+        rc, _, err = await run(
+            capsys, "--endpoint", local.url, "crawl", "models", "--out", str(out)
+        )
+        assert rc == 2
+        assert "cannot write" in err
+
+
 async def test_a_second_crawl_of_the_same_file_is_refused(
     local: LocalHub, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -352,7 +364,7 @@ async def test_retries_are_counted_and_a_hub_error_leaves_a_resumable_crawl(
     local.faults.add(Fault("status", status=500, path="^/api/models$", nth=[3, 4, 5, 6]))
     rc, _, err = await run(capsys, *argv, "--force")
     assert rc == 1
-    assert "stopped after 100 items" in err and "--resume" in err
+    assert "stopped by the error below: 100 items saved" in err and "--resume" in err
     rc, _, _ = await run(capsys, *argv, "--resume")
     assert rc == 0
     assert ids_in(out) == await stable_ids(local.url)
@@ -419,15 +431,30 @@ def _pages_at_least(text: bytes, n: int) -> bool:
     return any(int(m) >= n for m in re.findall(rb"(\d+) pages", text))
 
 
+@contextlib.contextmanager
+def children_get_sigint() -> Iterator[None]:
+    """A test run started with SIGINT ignored (in the background) passes that on to its
+    children; a handled signal is reset to the default in a child instead."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous == signal.SIG_IGN:
+            signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_on_a_terminal_checkpoints_and_exits_130(slow_hub: LocalHub, tmp_path: Path) -> None:
     out = tmp_path / "m.jsonl"
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        crawl_command(slow_hub.url, out),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-    )
+    with children_get_sigint():
+        proc = subprocess.Popen(
+            crawl_command(slow_hub.url, out),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+        )
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 30

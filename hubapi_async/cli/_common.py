@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
 import msgspec
@@ -23,7 +23,6 @@ __all__ = [
     "raw_line",
     "seconds_arg",
     "stdout_bytes",
-    "write_lines",
 ]
 
 _ENCODER = msgspec.json.Encoder()
@@ -134,12 +133,3 @@ class _TextBridge:
 
     def flush(self) -> None:
         self._stream.flush()
-
-
-def write_lines(stream: IO[str], values: Iterable[Any]) -> int:
-    """Write each value as a JSON line to a text stream; return how many were written."""
-    count = 0
-    for value in values:
-        stream.write(dump_line(value).decode("utf-8"))
-        count += 1
-    return count

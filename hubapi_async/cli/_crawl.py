@@ -60,10 +60,10 @@ def _prepare(
     Refuses (``UsageError``, nothing changed) whenever going on could lose data.
     """
     out, spath = output.path, output.state_path
-    state = read_state(spath)
-    size = output.size()
     if args.force:
         return None, set()
+    state = read_state(spath)
+    size = output.size()
     if not args.resume:
         if state is not None and not state.done:
             raise UsageError(
@@ -207,6 +207,18 @@ async def _crawl(
     return state
 
 
+def _stopped(output: CrawlOutput, progress: Progress, why: str) -> None:
+    """Say what a crawl that did not finish has saved, and how to go on."""
+    progress.clear()
+    saved = read_state(output.state_path)
+    count = saved.items if saved else 0
+    print(
+        f"{why}: {plural(count, 'item')} saved in {output.path}; the same command with "
+        "--resume continues the crawl",
+        file=sys.stderr,
+    )
+
+
 def _progress_enabled(args: argparse.Namespace) -> bool:
     if args.progress is not None:
         return bool(args.progress)
@@ -272,24 +284,10 @@ async def run_crawl(args: argparse.Namespace) -> int:
                 try:
                     state = await _crawl(hub, path, cmd, output, state, writer, progress)
                 except (asyncio.CancelledError, KeyboardInterrupt):
-                    progress.clear()
-                    saved = read_state(output.state_path)
-                    count = saved.items if saved else 0
-                    print(
-                        f"interrupted: {plural(count, 'item')} saved in {out}; the same "
-                        "command with --resume continues the crawl",
-                        file=sys.stderr,
-                    )
+                    _stopped(output, progress, "interrupted")
                     raise
                 except HubError:
-                    progress.clear()
-                    saved = read_state(output.state_path)
-                    count = saved.items if saved else 0
-                    print(
-                        f"stopped after {plural(count, 'item')} (saved in {out}); the same "
-                        "command with --resume continues the crawl",
-                        file=sys.stderr,
-                    )
+                    _stopped(output, progress, "stopped by the error below")
                     raise
                 progress.clear()
     summary = (

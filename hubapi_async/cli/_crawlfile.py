@@ -175,7 +175,10 @@ class CrawlOutput:
 
     def __enter__(self) -> CrawlOutput:
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(self.path, flags, 0o644)
+        try:
+            fd = os.open(self.path, flags, 0o644)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+            raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise UsageError(f"{self.path} is not a regular file: a crawl writes a file")
