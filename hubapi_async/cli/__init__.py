@@ -1,10 +1,12 @@
 """``hubapi``: the command line of hubapi_async.
 
-Read commands print JSON Lines to stdout (``hubapi models list --author google --limit
-5``), ``hubapi crawl`` writes a whole listing to a file with a kill-safe ``--resume``,
+Read commands print a table on a terminal and JSON Lines (the Hub's own JSON, one item
+per line) when piped or with ``--json`` (``hubapi models list --author google --limit
+5``); ``hubapi crawl`` writes a whole listing to a file, kill-safe and resumable;
 ``hubapi serve`` runs the local Hub and ``hubapi demo`` tours the client against one
 started in-process. Exit status: 0 on success, 1 for a Hub error (message on stderr),
-2 for a wrong command line, 130 when interrupted.
+2 for a wrong command line (or a crawl that refuses to touch its output), 130 when
+interrupted.
 """
 
 from __future__ import annotations
@@ -13,41 +15,18 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from ..errors import HubError
 from ._common import UsageError
 from ._parser import build_parser
 
-__all__ = ["main"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
-Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
-
+EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-
-def _handler(name: str) -> Handler:
-    if name == "crawl":
-        from ._crawl import run_crawl
-
-        return run_crawl
-    if name == "demo":
-        from ._demo import run_demo
-
-        return run_demo
-    from . import _read
-
-    handlers: dict[str, Handler] = {
-        "list": _read.run_list,
-        "info": _read.run_info,
-        "tags": _read.run_tags,
-        "parquet": _read.run_parquet,
-        "croissant": _read.run_croissant,
-    }
-    return handlers[name]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -55,7 +34,17 @@ def _run(args: argparse.Namespace) -> int:
         from ._serve import run_serve
 
         return run_serve(args)
-    return asyncio.run(_handler(args.handler)(args))
+    if args.handler == "crawl":
+        from ._crawl import run_crawl
+
+        return asyncio.run(run_crawl(args))
+    if args.handler == "demo":
+        from ._demo import run_demo
+
+        return asyncio.run(run_demo(args))
+    from ._read import run_read
+
+    return asyncio.run(run_read(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,13 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_ERROR
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            _silence_stdout()
-            return EXIT_ERROR
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

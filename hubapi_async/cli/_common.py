@@ -3,21 +3,63 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping
-from typing import IO, Any
+import sys
+from collections.abc import Mapping
+from typing import IO, Any, Protocol
 
 import msgspec
 
 from .. import HubClient
 from ..types import HubStruct
 
-__all__ = ["UsageError", "dump_line", "open_client", "plain", "write_lines"]
+__all__ = [
+    "ByteSink",
+    "UsageError",
+    "count_arg",
+    "dump_line",
+    "open_client",
+    "plain",
+    "positive_int_arg",
+    "raw_line",
+    "seconds_arg",
+    "stdout_bytes",
+]
 
 _ENCODER = msgspec.json.Encoder()
 
 
 class UsageError(Exception):
     """A command line that parses but cannot be acted on (exit status 2)."""
+
+
+def positive_int_arg(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    value = count_arg(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def count_arg(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def seconds_arg(text: str) -> float:
+    """An argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
 
 
 def open_client(args: argparse.Namespace) -> HubClient:
@@ -52,10 +94,42 @@ def dump_line(value: Any) -> bytes:
     return _ENCODER.encode(plain(value)) + b"\n"
 
 
-def write_lines(stream: IO[str], values: Iterable[Any]) -> int:
-    """Write each value as a JSON line to a text stream; return how many were written."""
-    count = 0
-    for value in values:
-        stream.write(dump_line(value).decode("utf-8"))
-        count += 1
-    return count
+def raw_line(raw: msgspec.Raw | bytes) -> bytes:
+    """One JSON Lines record of JSON as the Hub sent it: its bytes unchanged, unless they
+    span lines (whitespace between tokens; strings cannot hold a raw newline), then
+    compacted onto one line."""
+    data = bytes(raw)
+    if b"\n" in data or b"\r" in data:
+        data = msgspec.json.format(data, indent=-1)
+    return data + b"\n"
+
+
+class ByteSink(Protocol):
+    """Where JSON Lines bytes go (``sys.stdout.buffer``, a file)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+def stdout_bytes() -> ByteSink:
+    """The binary stream under ``sys.stdout`` (text written so far flushed first)."""
+    sys.stdout.flush()
+    buffer: IO[bytes] | None = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        return _TextBridge(sys.stdout)
+    return buffer
+
+
+class _TextBridge:
+    """Bytes onto a text stream that has no ``buffer`` (UTF-8)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        self._stream.write(data.decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        self._stream.flush()

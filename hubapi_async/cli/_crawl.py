@@ -1,277 +1,301 @@
-"""``hubapi crawl``: a whole listing to a JSON Lines file, with progress and a kill-safe resume.
+"""``hubapi crawl``: a whole listing to a JSON Lines file, lossless, kill-safe, resumable.
 
-After each page is written, flushed and fsynced, a small state file beside the output
-(``FILE.state``) records where to continue, how many items are in the file and the file's
-size, replaced atomically. ``--resume`` truncates the output to the recorded size (dropping
-a page written before a kill but not yet recorded) and continues from the recorded URL, so
-a crawl killed at any point loses and repeats nothing.
+Pages are decoded into ``msgspec.Raw`` items, so each line is the item's JSON exactly as
+the Hub sent it (``--struct`` writes the library's snake_case form). Items the Hub lists
+twice (a listing sorted by a key that moves while the crawl runs) are written once and
+counted. The files and their checks are in :mod:`._crawlfile`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import asyncio
 import sys
-import time
-from dataclasses import asdict, dataclass
+import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from .. import Paginator
-from ._common import UsageError, dump_line, open_client
-from ._read import family, list_kwargs
+import msgspec
 
-__all__ = [
-    "CrawlState",
-    "Progress",
-    "append_page",
-    "open_output",
-    "plural",
-    "read_state",
-    "run_crawl",
-    "state_path",
-    "write_state",
-]
+from .. import HubClient, Paginator
+from ..errors import HubError
+from ._commands import MOVING_SORTS, ReadCommand
+from ._common import UsageError, dump_line, open_client, raw_line
+from ._crawlfile import STATE_VERSION, CrawlOutput, CrawlState, key_digest, read_state, write_state
+from ._progress import ClientEvents, Progress, plural, retries
+
+__all__ = ["run_crawl"]
 
 
-@dataclass(frozen=True, slots=True)
-class CrawlState:
-    """What the state file records after each page."""
+def _key_reader(key: str) -> Callable[[bytes], Any]:
+    """Reads only ``key`` out of one item's JSON (every other field is skipped)."""
+    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+        msgspec.defstruct("Key", [(key, Any, None)])
+    )
 
-    #: The URL of the next page to read; ``None`` once the crawl is complete.
-    next_url: str | None
-    #: Items in the output file.
-    items: int
-    #: Size of the output file in bytes (everything past it is an unrecorded page).
-    bytes: int
-    #: Pages written so far.
-    pages: int = 0
-    #: ``models``, ``datasets`` or ``spaces``.
-    kind: str | None = None
-    #: The Hub endpoint the crawl reads from.
-    endpoint: str | None = None
-    #: The ``--limit`` of the crawl, if any (a total across resumes).
-    limit: int | None = None
+    def read(data: bytes) -> Any:
+        return getattr(decoder.decode(data), key)
+
+    return read
 
 
-def state_path(out: Path) -> Path:
-    """The state file of an output file: ``FILE.jsonl`` -> ``FILE.jsonl.state``."""
-    return out.with_name(out.name + ".state")
+def _options(cmd: ReadCommand, args: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in cmd.params(args).items() if v is not None}
 
 
-def read_state(path: Path) -> CrawlState | None:
-    """The recorded state, or ``None`` when there is no state file."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    try:
-        data = json.loads(raw)
-        return CrawlState(
-            next_url=data["next_url"],
-            items=int(data["items"]),
-            bytes=int(data["bytes"]),
-            pages=int(data.get("pages", 0)),
-            kind=data.get("kind"),
-            endpoint=data.get("endpoint"),
-            limit=data.get("limit"),
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(
-            f"{path} is not a crawl state file ({exc}); delete it to start over"
-        ) from None
+def _show(options: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in options.items()) or "(none)"
 
 
-def write_state(path: Path, state: CrawlState) -> None:
-    """Replace the state file atomically: write a temporary file, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(asdict(state), fh)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+def _prepare(
+    args: argparse.Namespace,
+    cmd: ReadCommand,
+    output: CrawlOutput,
+    fmt: str,
+    key_of: Callable[[bytes], Any],
+) -> tuple[CrawlState | None, set[int]]:
+    """The state to continue from (``None``: start afresh) and the keys already written.
 
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def open_output(out: Path, spath: Path, state: CrawlState | None) -> IO[bytes]:
-    """The output, ready to append: cut to the recorded size, or new and empty."""
-    if state is None:
-        spath.unlink(missing_ok=True)
-        return open(out, "wb")
-    fh = open(out, "r+b")  # noqa: SIM115 - returned to the caller's with-block
-    try:
-        fh.truncate(state.bytes)
-        fh.seek(state.bytes)
-    except BaseException:
-        fh.close()
-        raise
-    return fh
-
-
-def append_page(fh: IO[bytes], lines: list[bytes]) -> int:
-    """Append a page's lines, flush and fsync; return the file's new size."""
-    fh.write(b"".join(lines))
-    fh.flush()
-    os.fsync(fh.fileno())
-    return fh.tell()
-
-
-def plural(n: int, noun: str) -> str:
-    """``1 page``, ``2 pages``, ``1,000 items``."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
-class Progress:
-    """Items, pages and items/s on stderr: a ``\\r`` line on a TTY, periodic lines otherwise."""
-
-    def __init__(
-        self,
-        stream: IO[str],
-        *,
-        enabled: bool,
-        total: int | None = None,
-        items: int = 0,
-        pages: int = 0,
-        interval: float = 2.0,
-    ) -> None:
-        self._stream = stream
-        self._enabled = enabled
-        self._tty = enabled and stream.isatty()
-        self._total = total
-        self._base_items = items
-        self.items = items
-        self.pages = pages
-        self._interval = 0.1 if self._tty else interval
-        self._start = time.monotonic()
-        self._last = self._start
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since this run started."""
-        return time.monotonic() - self._start
-
-    @property
-    def rate(self) -> float:
-        """Items per second in this run (resumed items not counted)."""
-        return (self.items - self._base_items) / max(self.elapsed, 1e-9)
-
-    def _line(self) -> str:
-        counts = (
-            f"{plural(self.items, 'item')}  {plural(self.pages, 'page')}  {self.rate:,.0f} items/s"
-        )
-        if self._total and self._tty:
-            filled = min(20, 20 * self.items // self._total)
-            return f"[{'#' * filled}{'.' * (20 - filled)}] {counts}"
-        return counts
-
-    def update(self, items: int, pages: int) -> None:
-        """Record the totals after a page; redraw if it is time to."""
-        self.items, self.pages = items, pages
-        now = time.monotonic()
-        if not self._enabled or now - self._last < self._interval:
-            return
-        self._last = now
-        if self._tty:
-            self._stream.write(f"\r{self._line()}\x1b[K")
-        else:
-            self._stream.write(self._line() + "\n")
-        self._stream.flush()
-
-    def finish(self, message: str) -> None:
-        """End the progress line and print ``message`` (when enabled)."""
-        if not self._enabled:
-            return
-        if self._tty:
-            self._stream.write(f"\r{self._line()}\x1b[K\n")
-        self._stream.write(message + "\n")
-        self._stream.flush()
-
-
-def _prepare(args: argparse.Namespace, out: Path, spath: Path) -> CrawlState | None:
-    """The state to resume from (``None``: start from the beginning)."""
+    Refuses (``UsageError``, nothing changed) whenever going on could lose data.
+    """
+    out, spath = output.path, output.state_path
+    if args.force:
+        return None, set()
     state = read_state(spath)
+    size = output.size()
     if not args.resume:
-        if state is not None and state.next_url is not None:
+        if state is not None and not state.done:
             raise UsageError(
-                f"{out} holds an unfinished crawl ({state.items:,} items); pass --resume "
-                f"to continue it, or delete {spath.name} to start over"
+                f"{out} holds an unfinished crawl ({state.items:,} items): pass --resume to "
+                "continue it, or --force to start over (the file is overwritten)"
             )
-        return None
+        if state is not None or size > 0:
+            what = f"a complete crawl ({state.items:,} items)" if state else f"{size:,} bytes"
+            raise UsageError(
+                f"{out} already holds {what}: pass --force to overwrite it, or choose another --out"
+            )
+        return None, set()
     if state is None:
-        print(f"no state file {spath.name}: starting from the beginning", file=sys.stderr)
-        return None
-    if state.kind is not None and state.kind != args.kind:
-        raise UsageError(f"{out} is a crawl of {state.kind}, not {args.kind}")
-    size = out.stat().st_size if out.exists() else -1
-    if size < state.bytes:
+        if size > 0:
+            raise UsageError(
+                f"cannot resume: there is no {spath.name} beside {out} ({size:,} bytes), so "
+                "nothing says which part of it is good. It was left untouched; pass --force "
+                "to overwrite it, or choose another --out"
+            )
+        print(f"no crawl to resume in {out}: starting one", file=sys.stderr)
+        return None, set()
+    if state.kind != cmd.group:
+        raise UsageError(f"{out} is a crawl of {state.kind}, not {cmd.group}")
+    if state.format != fmt:
+        other = "--struct" if state.format == "struct" else "no --struct"
+        raise UsageError(f"{out} was written in the {state.format} format: resume with {other}")
+    given = _options(cmd, args)
+    if given and given != state.options:
         raise UsageError(
-            f"{out} is shorter ({max(size, 0):,} bytes) than its state records "
-            f"({state.bytes:,}); it was changed since: delete {spath.name} to start over"
+            f"{out} is a crawl with {_show(state.options)}; resume it without listing "
+            "options (they are kept) or with the same ones"
         )
+    endpoint = getattr(args, "endpoint", None)
+    if endpoint and endpoint.rstrip("/") != state.endpoint:
+        raise UsageError(f"{out} is a crawl of {state.endpoint}, not {endpoint}")
+    seen = output.verify(state, key_of)
+    return state, seen
+
+
+def _fresh(
+    cmd: ReadCommand, kind: str, endpoint: str, fmt: str, options: dict[str, Any]
+) -> CrawlState:
+    return CrawlState(
+        version=STATE_VERSION,
+        kind=kind,
+        endpoint=endpoint,
+        format=fmt,  # type: ignore[arg-type]
+        options=options,
+        next_url=None,
+        done=False,
+        items=0,
+        bytes=0,
+        crc32=0,
+        pages=0,
+        duplicates=0,
+    )
+
+
+def _paginator(
+    hub: HubClient, path: str, cmd: ReadCommand, state: CrawlState, item_type: Any
+) -> Paginator[Any]:
+    """From the recorded next page, or from the start with the stable order by default."""
+    if state.next_url is not None:
+        return hub.paginate(state.next_url, type=item_type, prefetch=True)
+    query = dict(state.options)
+    if "sort" not in query:
+        query = {**cmd.stable_order, **query}
+    return hub.paginate(path, params=query, type=item_type, prefetch=True)
+
+
+class _Writer:
+    """Turns a page into the lines to append, dropping items already written."""
+
+    def __init__(self, fmt: str, key: str, key_of: Callable[[bytes], Any], seen: set[int]) -> None:
+        self._raw = fmt == "hub"
+        self._key = key
+        self._key_of = key_of
+        self.seen = seen
+
+    def lines(self, items: list[Any], room: int | None) -> tuple[list[bytes], int, bool]:
+        """(lines, duplicates, cut): at most ``room`` new lines; ``cut`` if items were left."""
+        lines: list[bytes] = []
+        duplicates = 0
+        for n, item in enumerate(items):
+            if room is not None and len(lines) >= room:
+                return lines, duplicates, n < len(items)
+            key = self._key_of(item) if self._raw else getattr(item, self._key, None)
+            if key is not None:
+                digest = key_digest(key)
+                if digest in self.seen:
+                    duplicates += 1
+                    continue
+                self.seen.add(digest)
+            lines.append(raw_line(item) if self._raw else dump_line(item))
+        return lines, duplicates, False
+
+
+async def _crawl(
+    hub: HubClient,
+    path: str,
+    cmd: ReadCommand,
+    output: CrawlOutput,
+    state: CrawlState,
+    writer: _Writer,
+    progress: Progress,
+) -> CrawlState:
+    limit = state.options.get("limit")
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
+    if limit is not None and state.items >= limit:
+        state = msgspec.structs.replace(state, next_url=None, done=True)
+        write_state(output.state_path, state)
+        return state
+    item_type: Any = msgspec.Raw if state.format == "hub" else cmd.struct
+    async with _paginator(hub, path, cmd, state, item_type) as paginator:
+        async for page in paginator.pages():
+            room = None if limit is None else limit - state.items
+            lines, duplicates, cut = writer.lines(page.items, room)
+            data = b"".join(lines)
+            # No await between the page and its state record: a cancellation (Ctrl-C)
+            # always finds the two in agreement.
+            size = output.append(data) if data else state.bytes
+            items = state.items + len(lines)
+            done = page.next_url is None or cut or (limit is not None and items >= limit)
+            state = msgspec.structs.replace(
+                state,
+                next_url=None if done else page.next_url,
+                done=done,
+                items=items,
+                bytes=size,
+                crc32=zlib.crc32(data, state.crc32),
+                pages=state.pages + 1,
+                duplicates=state.duplicates + duplicates,
+            )
+            write_state(output.state_path, state)
+            progress.update(state.items, state.pages, state.duplicates)
+            if done:
+                break
+    if not state.done:  # the listing ended without a last page (an empty answer)
+        state = msgspec.structs.replace(state, next_url=None, done=True)
+        write_state(output.state_path, state)
     return state
 
 
-async def run_crawl(args: argparse.Namespace) -> int:
-    """``hubapi crawl KIND --out FILE``: write every listed repo as a JSON line."""
-    out = Path(args.out)
-    spath = state_path(out)
-    state = _prepare(args, out, spath)
-    if state is not None and state.next_url is None:
-        print(f"crawl already complete: {state.items:,} items in {out}", file=sys.stderr)
-        return 0
-    limit = state.limit if state is not None else args.limit
-    items = state.items if state is not None else 0
-    pages = state.pages if state is not None else 0
-    if state is not None and args.endpoint is None and state.endpoint:
-        args.endpoint = state.endpoint
-    progress = Progress(sys.stderr, enabled=args.progress, total=limit, items=items, pages=pages)
-    with open_output(out, spath, state) as fh:
-        async with open_client(args) as hub:
-            endpoint = hub.endpoint
-            resource = family(hub, args.kind)
-            remaining = None if limit is None else max(limit - items, 0)
-            if state is not None:
-                paginator: Paginator[Any] = resource.list(
-                    resume_from=state.next_url, limit=remaining, prefetch=True
-                )
-            else:
-                paginator = resource.list(**{**list_kwargs(args), "prefetch": True})
-            async with paginator:
-                async for page in paginator.pages():
-                    lines = [dump_line(item) for item in page.items]
-                    # Written in the loop, not a thread: a cancellation (Ctrl-C) cannot
-                    # land between the page and its state record.
-                    size = append_page(fh, lines)
-                    items += len(lines)
-                    pages += 1
-                    done = page.next_url is None or (limit is not None and items >= limit)
-                    next_url = None if done else page.next_url
-                    write_state(
-                        spath,
-                        CrawlState(next_url, items, size, pages, args.kind, endpoint, limit),
-                    )
-                    progress.update(items, pages)
-                    if done:
-                        break
-        final = CrawlState(None, items, fh.tell(), pages, args.kind, endpoint, limit)
-        write_state(spath, final)
-    progress.finish(
-        f"done: {plural(items, 'item')} in {plural(pages, 'page')} to {out} "
-        f"({progress.elapsed:.1f} s, {progress.rate:,.0f} items/s)"
+def _stopped(output: CrawlOutput, progress: Progress, why: str) -> None:
+    """Say what a crawl that did not finish has saved, and how to go on."""
+    progress.clear()
+    saved = read_state(output.state_path)
+    count = saved.items if saved else 0
+    print(
+        f"{why}: {plural(count, 'item')} saved in {output.path}; the same command with "
+        "--resume continues the crawl",
+        file=sys.stderr,
     )
+
+
+def _progress_enabled(args: argparse.Namespace) -> bool:
+    if args.progress is not None:
+        return bool(args.progress)
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+async def run_crawl(args: argparse.Namespace) -> int:
+    """``hubapi crawl KIND --out FILE``: every listed item, one JSON line each."""
+    cmd: ReadCommand = args.read_command
+    kind = cmd.group or cmd.name
+    assert cmd.crawl_key is not None
+    fmt = "struct" if args.struct else "hub"
+    options = _options(cmd, args)  # a bad combination of options fails before any file work
+    key_of = _key_reader(cmd.crawl_key)
+    out = Path(args.out)
+    with CrawlOutput(out) as output:
+        state, seen = _prepare(args, cmd, output, fmt, key_of)
+        if state is not None and state.done:
+            print(
+                f"crawl already complete: {plural(state.items, 'item')} in {out}", file=sys.stderr
+            )
+            return 0
+        if state is not None:
+            args.endpoint = state.endpoint
+            options = state.options
+        if options.get("sort") in MOVING_SORTS:
+            print(
+                f"note: sorting by {options['sort']}, which changes while the crawl runs: "
+                "items may move between pages (duplicates are dropped and counted, but an "
+                "item can also be missed). Leave out --sort for an order that does not move.",
+                file=sys.stderr,
+            )
+        async with open_client(args) as hub:
+            assert cmd.path is not None
+            path = cmd.path(hub, args)
+            if state is None:
+                output.truncate(0)
+                state = _fresh(cmd, kind, hub.endpoint, fmt, options)
+                write_state(output.state_path, state)
+            else:
+                dropped = output.size() - state.bytes
+                output.truncate(state.bytes)
+                if dropped:
+                    print(
+                        f"resuming after {plural(state.items, 'item')}: {dropped:,} bytes "
+                        "written after the last checkpoint are read again",
+                        file=sys.stderr,
+                    )
+            writer = _Writer(fmt, cmd.crawl_key, key_of, seen)
+            with ClientEvents() as events:
+                limit = state.options.get("limit")
+                progress = Progress(
+                    sys.stderr,
+                    enabled=_progress_enabled(args),
+                    total=limit if isinstance(limit, int) and limit else None,
+                    items=state.items,
+                    pages=state.pages,
+                    events=events,
+                )
+                try:
+                    state = await _crawl(hub, path, cmd, output, state, writer, progress)
+                except (asyncio.CancelledError, KeyboardInterrupt):
+                    _stopped(output, progress, "interrupted")
+                    raise
+                except HubError:
+                    _stopped(output, progress, "stopped by the error below")
+                    raise
+                progress.clear()
+    summary = (
+        f"done: {plural(state.items, 'item')} in {plural(state.pages, 'page')} to {out} "
+        f"({progress.elapsed:.1f} s, {progress.rate:,.0f} items/s, "
+        f"{retries(events.retries)}, {plural(events.waits, 'rate-limit wait')})"
+    )
+    if state.duplicates:
+        summary += f"; {plural(state.duplicates, 'item')} listed twice, written once"
+    print(summary, file=sys.stderr)
     return 0

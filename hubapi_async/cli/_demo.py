@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 import time
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING
+
+import aiohttp
 
 from .. import HubClient, RepositoryNotFoundError
 from ..types import ModelInfo
-from ._crawl import Progress, plural
+from ._progress import Progress, plural
 
-__all__ = ["DEMO_TOKEN", "run_demo"]
+__all__ = ["DEMO_TOKEN", "gate_story", "run_demo"]
 
 #: The token the demo's local Hub accepts (a local, made-up credential).
 DEMO_TOKEN = "hf_local_token"
@@ -19,6 +25,14 @@ _REAL_MODEL = "google-bert/bert-base-uncased"
 _GATED_MODEL = "meta-llama/Llama-3.1-8B-Instruct"
 _PARQUET_DATASET = "ibm/duorc"
 _BULK = 200
+#: The gate's part of the demo: so many calls from so many tasks against a small quota.
+_GATE_QUOTA = 40
+_GATE_WINDOW = 2.0
+_GATE_CALLS = 160
+_GATE_TASKS = 50
+
+if TYPE_CHECKING:
+    from ..testing import LocalHub
 
 
 def _say(text: str = "") -> None:
@@ -39,7 +53,7 @@ def _describe(m: ModelInfo) -> str:
 
 
 async def _crawl(hub: HubClient, limit: int) -> list[str]:
-    progress = Progress(sys.stdout, enabled=True, total=limit, interval=0.05)
+    progress = Progress(sys.stdout, enabled=sys.stdout.isatty(), total=limit, interval=0.05)
     ids: list[str] = []
     pages = 0
     async with hub.models.list(limit=limit, prefetch=True) as paginator:
@@ -47,10 +61,10 @@ async def _crawl(hub: HubClient, limit: int) -> list[str]:
             ids.extend(m.id for m in page.items)
             pages += 1
             progress.update(len(ids), pages)
-    progress.finish(
+    progress.clear()
+    _say(
         f"crawl: {plural(len(ids), 'model')} in {plural(pages, 'page')}, "
-        f"{progress.elapsed:.2f} s, "
-        f"{progress.rate:,.0f} items/s"
+        f"{progress.elapsed:.2f} s, {progress.rate:,.0f} items/s"
     )
     return ids
 
@@ -74,23 +88,97 @@ async def _parquet(hub: HubClient) -> None:
 
 
 async def _bulk_info(hub: HubClient, ids: list[str]) -> None:
-    limiter = asyncio.Semaphore(32)
-    results: dict[str, ModelInfo] = {}
-
-    async def one(repo_id: str) -> None:
-        async with limiter:
-            results[repo_id] = await hub.models.info(repo_id)
-
     start = time.monotonic()
-    async with asyncio.TaskGroup() as tasks:
-        for repo_id in ids:
-            tasks.create_task(one(repo_id))
+    results = [r async for r in hub.map(hub.models.info, ids, concurrency=32)]
     elapsed = time.monotonic() - start
-    downloads = sum(m.downloads or 0 for m in results.values())
+    found = [r.value for r in results if r.value is not None]
+    downloads = sum(m.downloads or 0 for m in found)
     _say(
-        f"bulk info: {len(results)} repos, 32 at a time, in {elapsed:.2f} s "
-        f"({len(results) / max(elapsed, 1e-9):,.0f} repos/s); {downloads:,} downloads in all"
+        f"bulk info: {len(found)} repos, 32 at a time, in {elapsed:.2f} s "
+        f"({len(found) / max(elapsed, 1e-9):,.0f} repos/s); {downloads:,} downloads in all"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class GateRun:
+    """What one run of the gate story measured."""
+
+    #: Calls that got their answer.
+    answered: int
+    #: Requests the Hub refused with 429.
+    refused: int
+    #: Seconds from the first request to the last answer.
+    elapsed: float
+    #: Rate-limit windows the run spanned.
+    windows: int
+
+
+def _received(local: LocalHub) -> int:
+    return sum(1 for r in local.requests if r.path.startswith("/api/models/"))
+
+
+async def _without_gate(local: LocalHub, ids: list[str]) -> GateRun:
+    """The same calls through plain aiohttp: no gate, no retry."""
+    limiter = asyncio.Semaphore(_GATE_TASKS)
+    statuses: list[int] = []
+    before = _received(local)
+    start = time.monotonic()
+    headers = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def one(repo_id: str) -> None:
+            async with limiter, session.get(f"{local.url}/api/models/{repo_id}") as resp:
+                await resp.read()
+                statuses.append(resp.status)
+
+        async with asyncio.TaskGroup() as tasks:
+            for repo_id in ids:
+                tasks.create_task(one(repo_id))
+    elapsed = time.monotonic() - start
+    answered = statuses.count(200)
+    received = _received(local) - before
+    return GateRun(answered, received - answered, elapsed, int(elapsed // _GATE_WINDOW) + 1)
+
+
+async def _with_gate(local: LocalHub, ids: list[str]) -> GateRun:
+    before = _received(local)
+    start = time.monotonic()
+    async with HubClient(local.url, token=DEMO_TOKEN) as hub:
+        results = [r async for r in hub.map(hub.models.info, ids, concurrency=_GATE_TASKS)]
+    elapsed = time.monotonic() - start
+    answered = sum(1 for r in results if r.ok)
+    received = _received(local) - before
+    return GateRun(answered, received - answered, elapsed, int(elapsed // _GATE_WINDOW) + 1)
+
+
+async def gate_story() -> tuple[GateRun, GateRun]:
+    """Many tasks against a small quota, without a gate and with the client's: printed."""
+    from ..testing import LocalHub
+
+    quota, window = _GATE_QUOTA, _GATE_WINDOW
+    calls = _GATE_CALLS
+    _say(
+        f"rate-limit gate: {calls} info calls from {_GATE_TASKS} tasks, against a Hub "
+        f"allowing {quota} requests per {window:g} s"
+    )
+    local = LocalHub(
+        models=calls, datasets=0, spaces=0, tokens=(DEMO_TOKEN,), rate_limit=(quota, window)
+    )
+    async with local:
+        ids = list(islice(local.stores["model"].iter_ids(), calls))
+        local.reset_rate_limits()
+        bare = await _without_gate(local, ids)
+        _say(f"  plain aiohttp, no gate: {bare.answered} answered, {bare.refused} refused with 429")
+        local.reset_rate_limits()
+        gated = await _with_gate(local, ids)
+    fewest = math.ceil(calls / quota)
+    used = gated.answered / (gated.windows * quota)
+    _say(
+        f"  hubapi_async:           {gated.answered} answered, {gated.refused} refused with "
+        f"429, in {gated.elapsed:.1f} s: {gated.windows} windows (fewest possible: "
+        f"{fewest}), {used:.0%} of their quota used"
+    )
+    return bare, gated
 
 
 async def tour(url: str, args: argparse.Namespace) -> None:
@@ -112,6 +200,7 @@ async def tour(url: str, args: argparse.Namespace) -> None:
         else:
             _say("missing repo -> found?! (the local Hub should not have it)")
         await _bulk_info(hub, ids[:_BULK])
+    await gate_story()
     _say(f"demo done in {time.monotonic() - started:.2f} s")
 
 

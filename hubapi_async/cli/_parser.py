@@ -1,60 +1,59 @@
-"""The ``hubapi`` argument parser: commands, options and their help texts."""
+"""The ``hubapi`` argument parser, built from the table of read commands."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 
 from .. import __version__
+from ._commands import READ_COMMANDS, ReadCommand, crawlable
+from ._common import count_arg, positive_int_arg, seconds_arg
 
-__all__ = ["build_parser"]
+__all__ = ["EXIT_CODES", "build_parser"]
 
-_KINDS = ("models", "datasets", "spaces")
-_SINGULAR = {"models": "model", "datasets": "dataset", "spaces": "Space"}
+#: Exit statuses, as ``--help`` and the README document them.
+EXIT_CODES = """\
+exit status:
+  0    success
+  1    the Hub answered with an error, or could not be reached (message on stderr)
+  2    a wrong command line, or a crawl that refuses to touch its output
+  130  interrupted (Ctrl-C); a crawl has saved a clean checkpoint for --resume
+"""
 
 _DESCRIPTION = """\
 Read the Hugging Face Hub API from the command line.
 
-Read commands print JSON Lines (one object per line) to stdout; errors go to
-stderr with exit status 1 (2 for a wrong command line).
+On a terminal, read commands print a table (info: a card); piped, or with
+--json, they print JSON Lines: the Hub's own JSON, one item per line.
 
 examples:
   hubapi models list --author google --sort downloads --limit 5
-  hubapi models info google-bert/bert-base-uncased
+  hubapi models list --columns id,likes,created --limit 20
+  hubapi models info google-bert/bert-base-uncased --json | jq .cardData
   hubapi datasets parquet ibm/duorc
   hubapi crawl models --out models.jsonl        (again with --resume after a kill)
   hubapi serve --port 8000                      (a local Hub for tests)
   hubapi demo                                   (no internet needed)
 """
 
+_CRAWL_DESCRIPTION = """\
+Write a whole {kind} listing to a JSON Lines file: each line is one item's JSON exactly
+as the Hub sent it (its own keys: _id, createdAt, cardData...); --struct writes the
+library's snake_case form instead. Progress (items, pages, rate, retries, rate-limit
+waits) goes to stderr on a terminal, or with --progress.
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+order: without --sort the crawl asks for {stable}: a repo's creation time
+never changes, so no item moves between pages while the crawl runs, and repos created
+meanwhile arrive at the end. Sorting by a key that moves (downloads, likes,
+trendingScore, lastModified) can shift items across pages during a long crawl: an item
+may then be listed twice (written once; the count is reported) or not at all.
 
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
-    return value
+safety: after each page is written and synced, FILE.state records where to continue;
+if the crawl is killed at any point, the same command with --resume continues it with
+nothing lost or repeated. A crawl refuses (exit 2) to overwrite an existing output
+without --force, to resume without a state file, or when FILE and its state disagree;
+a second crawl writing the same FILE at once also exits 2.
+"""
 
 
 def _rate_limit(text: str) -> tuple[int, float]:
@@ -88,157 +87,134 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--max-concurrency",
         metavar="N",
-        type=_positive_int,
+        type=positive_int_arg,
         default=default,
         help="most requests in flight at once (default: 64)",
     )
     group.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=_seconds,
+        type=seconds_arg,
         default=default,
         help="deadline of each call, retries and rate-limit waits included (default: none)",
     )
     return parser
 
 
-def _listing_options(parser: argparse.ArgumentParser, what: str) -> None:
-    group = parser.add_argument_group("listing")
-    group.add_argument("--search", metavar="S", help=f"only {what} whose id contains S")
-    group.add_argument("--author", metavar="A", help=f"only {what} of this user or organization")
-    group.add_argument(
-        "--filter",
-        metavar="TAG",
-        nargs="+",
-        action="extend",
-        help="only repos with every one of these tags (e.g. text-classification "
-        "license:mit); repeatable",
+def _output_options(parser: argparse.ArgumentParser, cmd: ReadCommand) -> None:
+    group = parser.add_argument_group("output")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--json",
+        dest="output",
+        action="store_const",
+        const="json",
+        help="JSON Lines: the Hub's JSON, one item per line (the default when piped)",
     )
-    group.add_argument(
-        "--sort",
-        metavar="KEY",
-        help="sort by a property: downloads, likes, trendingScore, createdAt, lastModified...",
+    choice.add_argument(
+        "--struct",
+        dest="output",
+        action="store_const",
+        const="struct",
+        help="JSON Lines of the library's snake_case Structs (fields the Hub left out omitted)",
     )
-    group.add_argument(
-        "--direction",
-        type=int,
-        choices=(-1, 1),
-        help="-1 for descending (the Hub's default with --sort), 1 for ascending",
-    )
-    group.add_argument("--limit", metavar="N", type=_count, help="stop after N repos")
-    group.add_argument(
-        "--full", action="store_true", help="ask for every property (siblings, card data...)"
-    )
-    group.add_argument(
-        "--expand",
-        metavar="FIELD",
-        nargs="+",
-        action="extend",
-        help="ask for exactly these properties (e.g. downloads likes); not with --full",
-    )
+    if cmd.columns or (cmd.shape == "object" and cmd.card and cmd.struct is not None):
+        choice.add_argument(
+            "--table",
+            dest="output",
+            action="store_const",
+            const="table",
+            help="a table for people (the default on a terminal)",
+        )
+    if cmd.columns:
+        group.add_argument(
+            "--columns",
+            metavar="A,B,...",
+            help=f"the table's columns, from: {', '.join(cmd.columns)} "
+            f"(default: {','.join(cmd.default_columns)})",
+        )
 
 
-def _add_family(
+def _add_read(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    kind: str,
+    cmd: ReadCommand,
     common: argparse.ArgumentParser,
 ) -> None:
-    one = _SINGULAR[kind]
-    family = commands.add_parser(
-        kind, help=f"{one} repos", description=f"Read {one} repos.", parents=[common]
-    )
-    family.set_defaults(kind=kind)
-    actions = family.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    listing = actions.add_parser(
-        "list",
+    sub = commands.add_parser(
+        cmd.name,
         parents=[common],
-        help=f"list {kind} as JSON Lines",
-        description=f"List {kind}, one JSON object per line, page after page.",
+        help=cmd.summary,
+        description=cmd.description,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _listing_options(listing, kind)
-    listing.set_defaults(handler="list")
+    cmd.arguments(sub)
+    _output_options(sub, cmd)
+    sub.set_defaults(handler="read", read_command=cmd, group=cmd.group)
 
-    info = actions.add_parser(
-        "info",
-        parents=[common],
-        help=f"one {one}'s details",
-        description=f"Print everything the Hub knows about one {one} repo, as one JSON line.",
-    )
-    info.add_argument("repo_id", metavar="REPO_ID", help="namespace/name (or a legacy name)")
-    info.add_argument(
-        "--revision", metavar="R", help="branch, tag, commit or refs/pr/N (default: main)"
-    )
-    info.add_argument(
-        "--expand", metavar="FIELD", nargs="+", action="extend", help="only these properties"
-    )
-    info.set_defaults(handler="info")
 
-    if kind == "spaces":
-        return
-    tags = actions.add_parser(
-        "tags",
-        parents=[common],
-        help=f"every {one} tag, by type",
-        description=f"Print every {one} tag the Hub knows, one JSON line per tag.",
-    )
-    tags.set_defaults(handler="tags")
-
-    if kind != "datasets":
-        return
-    parquet = actions.add_parser(
-        "parquet",
-        parents=[common],
-        help="URLs of the auto-converted parquet shards",
-        description="Print one JSON line per parquet shard: subset, split, n and url.",
-    )
-    parquet.add_argument("repo_id", metavar="REPO_ID", help="the dataset")
-    parquet.add_argument("subset", metavar="SUBSET", nargs="?", help="only this subset")
-    parquet.add_argument("split", metavar="SPLIT", nargs="?", help="only this split")
-    parquet.set_defaults(handler="parquet")
-
-    croissant = actions.add_parser(
-        "croissant",
-        parents=[common],
-        help="Croissant (JSON-LD) metadata",
-        description="Print the dataset's Croissant metadata as one JSON line.",
-    )
-    croissant.add_argument("repo_id", metavar="REPO_ID", help="the dataset")
-    croissant.set_defaults(handler="croissant")
+def _groups(commands: Iterable[ReadCommand]) -> dict[str | None, list[ReadCommand]]:
+    groups: dict[str | None, list[ReadCommand]] = {}
+    for cmd in commands:
+        groups.setdefault(cmd.group, []).append(cmd)
+    return groups
 
 
 def _add_crawl(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
 ) -> None:
+    kinds = crawlable()
     crawl = commands.add_parser(
         "crawl",
         parents=[common],
-        help="a whole listing to a JSON Lines file, resumable",
+        help="a whole listing to a JSON Lines file, kill-safe and resumable",
         description=(
-            "Write a whole listing to a JSON Lines file, page by page, with progress on "
-            "stderr. After each page, FILE.state records where to continue; if the crawl "
-            "is killed, run the same command with --resume: nothing is lost or repeated."
+            "Write a whole listing to a JSON Lines file (the Hub's JSON, one item per "
+            "line), resumable after a kill. See `hubapi crawl KIND --help`."
         ),
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    crawl.add_argument("kind", metavar="KIND", choices=_KINDS, help="models, datasets or spaces")
-    crawl.add_argument(
-        "--out", metavar="FILE", required=True, help="the JSON Lines output (e.g. models.jsonl)"
-    )
-    crawl.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue from FILE.state (listing options then come from the saved state; "
-        "without a state file, start from the beginning)",
-    )
-    crawl.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="show items, pages and items/s on stderr (default: on)",
-    )
-    _listing_options(crawl, "repos")
-    crawl.set_defaults(handler="crawl")
+    which = crawl.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, cmd in kinds.items():
+        stable = "&".join(f"{k}={v}" for k, v in cmd.stable_order.items())
+        sub = which.add_parser(
+            kind,
+            parents=[common],
+            help=f"every {kind[:-1] if kind.endswith('s') else kind} listed",
+            description=_CRAWL_DESCRIPTION.format(kind=kind, stable=stable),
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        group = sub.add_argument_group("crawl")
+        group.add_argument(
+            "--out", metavar="FILE", required=True, help="the JSON Lines output (e.g. models.jsonl)"
+        )
+        mode = group.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--resume",
+            action="store_true",
+            help="continue the crawl recorded in FILE.state (its listing options are kept)",
+        )
+        mode.add_argument(
+            "--force",
+            action="store_true",
+            help="start over even if FILE already holds data (it is overwritten)",
+        )
+        group.add_argument(
+            "--struct",
+            action="store_true",
+            help="write the library's snake_case Structs instead of the Hub's JSON",
+        )
+        group.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress on stderr (default: only when stderr is a terminal)",
+        )
+        cmd.arguments(sub)
+        sub.set_defaults(handler="crawl", read_command=cmd, group=kind)
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -251,7 +227,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_count, default=8000, help="port (default: 8000; 0: any)")
+    serve.add_argument("--port", type=count_arg, default=8000, help="port (default: 8000; 0: any)")
     serve.add_argument(
         "--token",
         metavar="TOKEN",
@@ -259,9 +235,14 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="serve_tokens",
         help="a token the server accepts; repeatable (default: the local Hub's own)",
     )
-    serve.add_argument("--models", metavar="N", type=_count, help="how many generated models")
-    serve.add_argument("--datasets", metavar="N", type=_count, help="how many generated datasets")
-    serve.add_argument("--spaces", metavar="N", type=_count, help="how many generated Spaces")
+    serve.add_argument("--models", metavar="N", type=count_arg, help="how many generated models")
+    serve.add_argument(
+        "--datasets", metavar="N", type=count_arg, help="how many generated datasets"
+    )
+    serve.add_argument("--spaces", metavar="N", type=count_arg, help="how many generated Spaces")
+    serve.add_argument(
+        "--page-size", metavar="N", type=positive_int_arg, help="largest listing page (1000)"
+    )
     serve.add_argument(
         "--rate-limit",
         metavar="Q/W",
@@ -278,14 +259,15 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="a tour of the client against an in-process local Hub",
         description=(
             "Start a local Hub in this process and show the client at work: a crawl, "
-            "repo info, gated and missing repos, parquet, concurrent lookups. No internet."
+            "repo info, gated and missing repos, parquet, concurrent lookups, and the "
+            "rate-limit gate using a small quota without a single 429. No internet."
         ),
     )
     demo.add_argument(
-        "--models", metavar="N", type=_count, default=5000, help="models to generate (5000)"
+        "--models", metavar="N", type=count_arg, default=5000, help="models to generate (5000)"
     )
     demo.add_argument(
-        "--limit", metavar="N", type=_count, default=3000, help="models to crawl (3000)"
+        "--limit", metavar="N", type=count_arg, default=3000, help="models to crawl (3000)"
     )
     demo.set_defaults(handler="demo")
 
@@ -295,14 +277,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hubapi",
         description=_DESCRIPTION,
+        epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = _global_options(suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for kind in _KINDS:
-        _add_family(commands, kind, common)
+    for group, members in _groups(READ_COMMANDS).items():
+        if group is None:
+            for cmd in members:
+                _add_read(commands, cmd, common)
+            continue
+        family = commands.add_parser(
+            group, help=f"{group}: {', '.join(c.name for c in members)}", parents=[common]
+        )
+        actions = family.add_subparsers(dest="action", metavar="ACTION", required=True)
+        for cmd in members:
+            _add_read(actions, cmd, common)
     _add_crawl(commands, common)
     _add_serve(commands)
     _add_demo(commands)

@@ -1,4 +1,9 @@
-"""Read commands: ``list``, ``info``, ``tags``, ``parquet`` and ``croissant``, as JSON Lines."""
+"""Running a read command: ask the Hub, then print a table (people) or JSON Lines (pipes).
+
+JSON output is the Hub's own JSON for each item or object, byte for byte as it was sent
+(decoded as ``msgspec.Raw``, so nothing is dropped or renamed); ``--struct`` prints the
+snake_case form of the library's Structs instead.
+"""
 
 from __future__ import annotations
 
@@ -6,101 +11,103 @@ import argparse
 import sys
 from typing import Any
 
+import msgspec
+
 from .. import HubClient, Paginator
-from ._common import dump_line, open_client, plain, write_lines
+from ._commands import ReadCommand
+from ._common import UsageError, dump_line, open_client, plain, raw_line, stdout_bytes
+from ._table import TableWriter, choose_columns, terminal_width, write_card
 
-__all__ = [
-    "family",
-    "list_kwargs",
-    "run_croissant",
-    "run_info",
-    "run_list",
-    "run_parquet",
-    "run_tags",
-]
+__all__ = ["output_mode", "run_read"]
 
 
-def family(hub: HubClient, kind: str) -> Any:
-    """``hub.models``, ``hub.datasets`` or ``hub.spaces`` for ``models``/``datasets``/``spaces``."""
-    return {"models": hub.models, "datasets": hub.datasets, "spaces": hub.spaces}[kind]
+def output_mode(args: argparse.Namespace, cmd: ReadCommand) -> str:
+    """``table``, ``json`` or ``struct``: what the options ask for, else a table on a
+    terminal and JSON Lines when stdout is a pipe or a file."""
+    explicit: str | None = getattr(args, "output", None)
+    columns = getattr(args, "columns", None)
+    if columns and explicit in ("json", "struct"):
+        raise UsageError("--columns chooses the columns of a table; drop --json/--struct")
+    if explicit is None:
+        explicit = "table" if columns or sys.stdout.isatty() else "json"
+    can_table = bool(cmd.columns) or (cmd.shape == "object" and cmd.card and cmd.struct)
+    # A command without a table form (Croissant's JSON-LD) has no --table option either.
+    return explicit if explicit != "table" or can_table else "json"
 
 
-def list_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``list(...)`` keywords given by the listing options."""
-    return {
-        "search": args.search,
-        "author": args.author,
-        "filter": args.filter or None,
-        "sort": args.sort,
-        "direction": args.direction,
-        "limit": args.limit,
-        "full": True if args.full else None,
-        "expand": args.expand or None,
-    }
-
-
-async def run_list(args: argparse.Namespace) -> int:
-    """``hubapi KIND list``: one JSON line per repo, streamed page by page."""
-    out = sys.stdout
-    async with open_client(args) as hub:
-        paginator: Paginator[Any] = family(hub, args.kind).list(**list_kwargs(args))
-        async with paginator:
-            async for page in paginator.pages():
-                write_lines(out, page.items)
+async def _listing(hub: HubClient, cmd: ReadCommand, args: argparse.Namespace, mode: str) -> None:
+    assert cmd.path is not None
+    params = cmd.params(args)
+    table = None
+    if mode == "table":
+        columns = choose_columns(cmd.columns, args.columns, cmd.default_columns)
+        if cmd.expandable and not params.get("expand") and not params.get("full"):
+            # Ask for exactly the fields the table shows (a default listing item lacks
+            # some, such as lastModified).
+            wanted = sorted({c.wire for c in columns if c.wire and c.wire != "id"})
+            params["expand"] = wanted or None
+        table = TableWriter(sys.stdout, columns, width=terminal_width(sys.stdout))
+    item_type: Any = msgspec.Raw if mode == "json" else cmd.struct
+    paginator: Paginator[Any] = hub.paginate(
+        cmd.path(hub, args), params=params, type=item_type, limit=getattr(args, "limit", None)
+    )
+    out = stdout_bytes()
+    async with paginator:
+        async for page in paginator.pages():
+            if table is not None:
+                table.write(page.items)
+            elif mode == "json":
+                out.write(b"".join([raw_line(item) for item in page.items]))
                 out.flush()
-    return 0
+            else:
+                out.write(b"".join([dump_line(item) for item in page.items]))
+                out.flush()
+    if table is not None:
+        table.finish()
 
 
-async def run_info(args: argparse.Namespace) -> int:
-    """``hubapi KIND info REPO_ID``: one JSON line."""
-    async with open_client(args) as hub:
-        info = await family(hub, args.kind).info(
-            args.repo_id, args.revision, expand=args.expand or None
-        )
-    sys.stdout.write(dump_line(info).decode("utf-8"))
-    return 0
+async def _object(hub: HubClient, cmd: ReadCommand, args: argparse.Namespace, mode: str) -> None:
+    assert cmd.path is not None
+    response = await hub.request("GET", cmd.path(hub, args), params=cmd.params(args))
+    if mode == "json" or cmd.struct is None:
+        raw = response.decode(msgspec.Raw, "a JSON document")
+        out = stdout_bytes()
+        out.write(raw_line(raw))
+        out.flush()
+        return
+    value = response.decode(cmd.struct)
+    if mode == "struct":
+        sys.stdout.write(dump_line(value).decode("utf-8"))
+        return
+    fields = {name: getattr(value, name) for name in value.__struct_fields__}
+    write_card(sys.stdout, fields, width=terminal_width(sys.stdout))
 
 
-async def run_tags(args: argparse.Namespace) -> int:
-    """``hubapi KIND tags``: one JSON line per tag (``id``, ``label``, ``type``...)."""
-    async with open_client(args) as hub:
-        by_type = await family(hub, args.kind).tags_by_type()
-    write_lines(
-        sys.stdout,
-        (
-            {**plain(tag), "type": tag.type or group}
-            for group, tags in by_type.items()
-            for tag in tags
-        ),
+async def _rows(hub: HubClient, cmd: ReadCommand, args: argparse.Namespace, mode: str) -> None:
+    assert cmd.rows is not None
+    rows = await cmd.rows(hub, args)
+    if mode == "table":
+        columns = choose_columns(cmd.columns, args.columns, cmd.default_columns)
+        table = TableWriter(sys.stdout, columns, width=terminal_width(sys.stdout))
+        table.write(rows)
+        table.finish()
+        return
+    out = stdout_bytes()
+    out.write(
+        b"".join(dump_line({k: v for k, v in plain(r).items() if v is not None}) for r in rows)
     )
-    return 0
+    out.flush()
 
 
-async def run_parquet(args: argparse.Namespace) -> int:
-    """``hubapi datasets parquet REPO_ID [SUBSET [SPLIT]]``: one JSON line per shard."""
+async def run_read(args: argparse.Namespace) -> int:
+    """Run the read command the parser chose (``args.read_command``)."""
+    cmd: ReadCommand = args.read_command
+    mode = output_mode(args, cmd)
     async with open_client(args) as hub:
-        if args.subset is None:
-            by_subset = await hub.datasets.parquet(args.repo_id)
-        elif args.split is None:
-            by_subset = {args.subset: await hub.datasets.parquet(args.repo_id, args.subset)}
+        if cmd.shape == "listing":
+            await _listing(hub, cmd, args, mode)
+        elif cmd.shape == "object":
+            await _object(hub, cmd, args, mode)
         else:
-            urls = await hub.datasets.parquet(args.repo_id, args.subset, args.split)
-            by_subset = {args.subset: {args.split: urls}}
-    write_lines(
-        sys.stdout,
-        (
-            {"subset": subset, "split": split, "n": n, "url": url}
-            for subset, splits in by_subset.items()
-            for split, urls in splits.items()
-            for n, url in enumerate(urls)
-        ),
-    )
-    return 0
-
-
-async def run_croissant(args: argparse.Namespace) -> int:
-    """``hubapi datasets croissant REPO_ID``: the JSON-LD document on one line."""
-    async with open_client(args) as hub:
-        doc = await hub.datasets.croissant(args.repo_id)
-    sys.stdout.write(dump_line(doc).decode("utf-8"))
+            await _rows(hub, cmd, args, mode)
     return 0

@@ -32,7 +32,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from ..testing import serve
 
     options: dict[str, Any] = {"seed": args.seed}
-    for name in ("models", "datasets", "spaces"):
+    for name in ("models", "datasets", "spaces", "page_size"):
         value = getattr(args, name)
         if value is not None:
             options[name] = value
