@@ -382,6 +382,8 @@ def _complete(repo: Curated) -> Curated:
     if "downloads" in repo.info:
         extra.setdefault("downloadsAllTime", int(repo.info["downloads"]) * (12 + h % 12))
     extra.setdefault("gitalyUid", gitaly_uid(h))
+    if repo.kind == "dataset":  # the main branch, without history and conversions
+        extra.setdefault("mainSize", int(repo.info.get("usedStorage", 0)) * 4 // 5)
     if repo.kind == "model":
         mapping = extra.get("inferenceProviderMapping")
         if repo.info.get("inference") == "warm" and mapping is None:

@@ -56,8 +56,9 @@ class ListQuery:
 def stored_sort_value(key: str, repo: Curated) -> SortValue:
     """The value of sort ``key`` for a stored repo (what its body says, else an estimate
     in the generated repos' scale)."""
-    if key == "likes30d":
-        return int(repo.field("trendingScore")) // 2
+    if key == "likes30d":  # the generated scale: both follow the same popularity rank
+        trending = float(repo.field("trendingScore"))
+        return int(4_500 / (9_000 / trending) ** (1.35 / 1.4)) if trending > 0 else 0
     if key == "num_parameters":
         return param_count(repo.expanded())
     if key == "mainSize":
