@@ -59,7 +59,6 @@ class Links:
             "model": _Map(models, _SALT["model"]),
             "dataset": _Map(datasets, _SALT["dataset"]),
         }
-        self._popular_users: dict[tuple[str, str], list[str]] = {}
 
     def _bits(self, j: int) -> int:
         return mix64(self.spaces.h(j) ^ 0x11A)
@@ -96,19 +95,6 @@ class Links:
             if self._uses(kind, j)[0] == idx and not spaces.private(j):
                 out.append(spaces.repo_id(j))
         return out
-
-    def spaces_using_popular(self, kind: str, repo_id: str) -> list[str]:
-        """Ids of the public Spaces that use the recorded repo ``repo_id`` (one scan, kept)."""
-        key = (kind, repo_id)
-        found = self._popular_users.get(key)
-        if found is None:
-            spaces = self.spaces
-            found = self._popular_users[key] = [
-                spaces.repo_id(j)
-                for j in range(spaces.n)
-                if self._uses(kind, j)[1] == repo_id and not spaces.private(j)
-            ]
-        return found
 
 
 def link_stores(stores: Mapping[str, RepoStore]) -> Links:
