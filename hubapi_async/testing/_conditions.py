@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import _vocab as V
 from ._data import Generated
 from ._gen_models import model_bits, model_param_count
 from ._serving import apps_for, live_providers, providers_of
@@ -38,23 +39,36 @@ class Condition:
 
 
 def _model_apps(gen: Generated, apps: frozenset[str]) -> Test:
-    def test(i: int) -> bool:
-        _, lib, pipe, *_ = model_bits(gen, i)
-        tgi = lib == "transformers" and pipe == "text-generation"
-        return bool(apps_for(lib, pipe, ("text-generation-inference",) if tgi else ()) & apps)
-
-    return test
+    """Apps follow a model's library and pipeline: the matching pairs are known up front."""
+    pairs = set()
+    for lib in V.LIBRARIES:
+        for pipe in V.PIPELINES:
+            tgi = lib == "transformers" and pipe == "text-generation"
+            if apps_for(lib, pipe, ("text-generation-inference",) if tgi else ()) & apps:
+                pairs.add((lib, pipe))
+    if not pairs:
+        return lambda i: False
+    return lambda i: model_bits(gen, i)[1:3] in pairs
 
 
 def _model_providers(gen: Generated, wanted: frozenset[str]) -> Test:
     every = "all" in wanted
 
     def test(i: int) -> bool:
-        h, _, pipe, *_ = model_bits(gen, i)
-        if (h >> 40) & 7:
+        h = gen.h(i)
+        if (h >> 40) & 7:  # not warm: served by no provider
             return False
+        pipe = model_bits(gen, i)[2]
         live = {name for name, status in providers_of(pipe, h) if status == "live"}
         return bool(live) if every else bool(live & wanted)
+
+    return test
+
+
+def _model_params(gen: Generated, low: int, high: int) -> Test:
+    def test(i: int) -> bool:
+        count = model_param_count(gen, i)
+        return count > 0 and low <= count <= high
 
     return test
 
@@ -82,8 +96,7 @@ def generated_test(spec: KindSpec, gen: Generated, cond: Condition) -> Test:
     if field == "providers":
         return _model_providers(gen, frozenset(value))
     if field == "params":
-        low, high = value
-        return lambda i: low <= model_param_count(gen, i) <= high and model_param_count(gen, i) > 0
+        return _model_params(gen, *value)
     if field in ("models", "datasets"):
         return _space_uses(gen, field[:-1], frozenset(value))
     if field == "linked":

@@ -284,6 +284,14 @@ class Generated:
             index = self._indexes[key] = _SortIndex(order, position, values)
         return index
 
+    def between(self, key: str, low: int, high: int) -> array[int]:
+        """Items whose data-driven ``key`` lies in ``[low, high]``, in index order."""
+        index = self._index(key)
+        value_of = index.values.__getitem__
+        lo = bisect.bisect_left(index.order, low, key=value_of)
+        hi = bisect.bisect_right(index.order, high, key=value_of)
+        return array("I", sorted(index.order[lo:hi]))
+
     def indexed_value(self, key: str, idx: int) -> int:
         """The value of a data-driven sort key for item ``idx`` (without building an index)."""
         index = self._indexes.get(key)
@@ -293,25 +301,22 @@ class Generated:
         """Position of ``idx`` in ascending order of ``key``."""
         if key == "id":
             return idx
-        if key in self._indexed_fns:
+        perm = self._perm.get(key)
+        if perm is None:
             return self._index(key).position[idx]
-        a, b, _ = self._perm[key]
-        return (a * idx + b) % self.n
+        return (perm[0] * idx + perm[1]) % self.n
 
     def at_rank(self, key: str, rank: int) -> int:
         """Index of the item at ``rank`` in ascending order of ``key``."""
         if key == "id":
             return rank
-        if key in self._indexed_fns:
+        perm = self._perm.get(key)
+        if perm is None:
             return self._index(key).order[rank]
-        _, b, a_inv = self._perm[key]
-        return ((rank - b) * a_inv) % self.n
+        return ((rank - perm[1]) * perm[2]) % self.n
 
     def value(self, key: str, rank: int) -> SortValue:
         """The value of ``key`` for the item at ``rank`` (non-decreasing in ``rank``)."""
-        if key in self._indexed_fns:
-            index = self._index(key)
-            return index.values[index.order[rank]]
         top = self.n - rank  # 1 for the most popular item
         if key == "downloads":
             return int(90_000_000 / top**1.2)
@@ -325,7 +330,10 @@ class Generated:
             return _CREATED_START + rank * self._created_step
         if key == "lastModified":
             return _MODIFIED_START + rank * self._modified_step
-        return self.repo_id(rank)
+        if key == "id":
+            return self.repo_id(rank)
+        index = self._index(key)
+        return index.values[index.order[rank]]
 
     def field(self, key: str, idx: int) -> SortValue:
         """The value of sort field ``key`` for item ``idx``."""

@@ -42,16 +42,17 @@ def model_bits(gen: Generated, idx: int) -> tuple[int, str, str, str, str, str, 
     return _bits_of(gen.h(idx))
 
 
-def model_params(gen: Generated, idx: int) -> int:
+def model_params(gen: Generated, idx: int, h: int | None = None) -> int:
     """Parameter count of generated model ``idx``: the size in its name, give or take 2%."""
     params = _SIZES.get(gen.size_word(idx), 100_000_000)
-    return params + (gen.h(idx) >> 44) % max(1, params // 50)
+    return params + ((gen.h(idx) if h is None else h) >> 44) % max(1, params // 50)
 
 
 def model_param_count(gen: Generated, idx: int) -> int:
     """The parameter count the Hub knows (from safetensors or GGUF headers), else 0."""
-    _, lib, *_, st = model_bits(gen, idx)
-    return model_params(gen, idx) if st or lib == "gguf" else 0
+    h = gen.h(idx)
+    _, lib, *_, st = _bits_of(h)
+    return model_params(gen, idx, h) if st or lib == "gguf" else 0
 
 
 def model_main_size(gen: Generated, idx: int) -> int:
@@ -204,7 +205,7 @@ def model_info(gen: Generated, idx: int) -> Item:
     item["siblings"] = _model_siblings(lib, c["id"].split("/")[1], st, pipe)
     item["spaces"] = gen.links.spaces_using("model", idx) if gen.links else []
     item["createdAt"] = c["createdAt"]
-    params = model_params(gen, idx)
+    params = model_params(gen, idx, h)
     if st:
         dtype = "BF16" if params > 1_000_000_000 else "F32"
         item["safetensors"] = {"parameters": {dtype: params}, "total": params}

@@ -301,8 +301,14 @@ class RepoStore:
         return members
 
     def _members_of(self, cond: Condition) -> Sequence[int]:
-        test = generated_test(self.spec, self.gen, cond)
-        return self._cached(("cond", cond), lambda: array("I", filter(test, range(self.gen.n))))
+        gen = self.gen
+        if cond.field == "params" and "num_parameters" in self.spec.indexed_sorts:
+            low = max(1, cond.value[0])  # a model whose count is unknown matches no range
+            return self._cached(
+                ("cond", cond), lambda: gen.between("num_parameters", low, cond.value[1])
+            )
+        test = generated_test(self.spec, gen, cond)
+        return self._cached(("cond", cond), lambda: array("I", filter(test, range(gen.n))))
 
     def _source(self, query: ListQuery) -> tuple[_Source, int]:
         """The narrowest indexed candidate set, and how many filters it already applies."""
