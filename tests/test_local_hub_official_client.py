@@ -142,3 +142,99 @@ def test_tags_by_type(api: HfApi) -> None:
     assert {"task_categories", "language"} <= set(dataset_tags)
     tag = dataset_tags["task_categories"][0]["id"]
     assert all(tag in d.tags for d in islice(api.list_datasets(filter=tag), 10))
+
+
+def test_list_models_with_each_filter(api: HfApi, server: LocalHub) -> None:
+    gguf = list(api.list_models(apps="ollama", limit=10))
+    assert gguf and all(m.library_name == "gguf" for m in gguf)
+    either = list(api.list_models(apps=["vllm", "mlx-lm"], limit=30))
+    assert either and {m.library_name for m in either} <= {"transformers", "mlx"}
+    assert "apps=vllm&apps=mlx-lm" in server.requests[-1].query_string
+    warm = list(api.list_models(inference="warm", expand=["inference"], limit=20))
+    assert warm and all(m.inference == "warm" for m in warm)
+    served = list(api.list_models(inference_provider="fal-ai", expand=["inferenceProviderMapping"]))
+    assert served and all(
+        any(p.provider == "fal-ai" and p.status == "live" for p in m.inference_provider_mapping)
+        for m in served
+    )
+    sized = list(api.list_models(num_parameters="min:6B,max:9B", expand=["safetensors", "gguf"]))
+    totals = [(m.safetensors.total if m.safetensors else m.gguf["total"]) for m in sized]
+    assert sized and all(6e9 <= t <= 9e9 for t in totals)
+    gated = list(api.list_models(gated=True, expand=["gated"]))
+    assert gated and all(m.gated in ("auto", "manual") for m in gated)
+    open_ = list(islice(api.list_models(gated=False, expand=["gated"]), 50))
+    assert open_ and all(m.gated is False for m in open_)
+    trained = list(api.list_models(trained_dataset="imdb", cardData=True, limit=10))
+    assert trained and all("imdb" in m.card_data.datasets for m in trained)
+    tasks = list(api.list_models(pipeline_tag="summarization", search="t5", limit=10))
+    assert all(m.pipeline_tag == "summarization" and "t5" in m.id for m in tasks)
+    with pytest.raises(HfHubHTTPError) as caught:
+        list(api.list_models(num_parameters="lots"))
+    assert caught.value.response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("kind", "sort"),
+    [("model", "created_at"), ("model", "last_modified"), ("model", "trending_score"),
+     ("dataset", "downloads"), ("dataset", "likes"), ("space", "likes")],
+)  # fmt: skip
+def test_every_official_sort(api: HfApi, kind: str, sort: str) -> None:
+    lister = {"model": api.list_models, "dataset": api.list_datasets, "space": api.list_spaces}
+    items = list(lister[kind](sort=sort, limit=40))  # type: ignore[operator]
+    assert len(items) == 40 and len({i.id for i in items}) == 40
+    attr = {"created_at": "created_at", "last_modified": "last_modified"}.get(sort, sort)
+    values = [getattr(i, attr) for i in items if getattr(i, attr, None) is not None]
+    assert values == sorted(values, reverse=True)
+
+
+def test_list_datasets_conveniences(api: HfApi) -> None:
+    for keyword, value in [
+        ("task_categories", "text-classification"),
+        ("size_categories", "1K<n<10K"),
+        ("language_creators", "found"),
+        ("multilinguality", "monolingual"),
+        ("task_ids", "extractive-qa"),
+        ("language", ["en"]),
+    ]:
+        found = list(api.list_datasets(**{keyword: value}, limit=10))
+        tag = f"{keyword}:{value[0] if isinstance(value, list) else value}"
+        assert found and all(tag in d.tags for d in found), keyword
+    benchmarks = list(api.list_datasets(benchmark=True))
+    assert benchmarks and all("benchmark:official" in d.tags for d in benchmarks)
+    first, second = next(iter(api.list_datasets(author="google"))).id.split("/")[1].split("-")[:2]
+    named = list(api.list_datasets(dataset_name=first, search=second, gated=False))
+    assert named and all(first in d.id and second in d.id for d in named)
+    assert len(named) < len(list(api.list_datasets(search=second)))
+
+
+def test_list_spaces_by_models_datasets_and_linked(api: HfApi, server: LocalHub) -> None:
+    linked = list(api.list_spaces(linked=True, expand=["models", "datasets"]))
+    assert 0 < len(linked) < server.space_count
+    assert all(s.models or s.datasets for s in linked)
+    model = next(m for s in linked for m in (s.models or []))
+    users = list(api.list_spaces(models=model, expand=["models"]))
+    assert users and all(model in s.models for s in users)
+    assert set(api.model_info(model).spaces or []) <= {s.id for s in users}
+    dataset = next(d for s in linked for d in (s.datasets or []))
+    readers = list(api.list_spaces(datasets=[dataset], expand=["datasets"]))
+    assert readers and all(dataset in s.datasets for s in readers)
+
+
+def test_model_info_security_status_and_files_metadata(api: HfApi) -> None:
+    info = api.model_info("openai-community/gpt2", securityStatus=True, files_metadata=True)
+    assert info.security_repo_status == {
+        "scansDone": True,
+        "filesWithIssues": info.security_repo_status["filesWithIssues"],
+    }
+    assert info.siblings and all(s.size and s.blob_id for s in info.siblings)
+    weights = [s for s in info.siblings if s.rfilename.endswith(".safetensors")]
+    assert weights and all(s.lfs and s.lfs.size == s.size and s.lfs.pointer_size for s in weights)
+    head = api.model_info("openai-community/gpt2", revision="HEAD")
+    at_sha = api.model_info("openai-community/gpt2", revision=head.sha)
+    assert head.sha == at_sha.sha == info.sha
+    dataset = api.dataset_info("ibm/duorc", files_metadata=True)
+    assert all(s.size for s in dataset.siblings)
+    space = api.space_info("user/tmp_test_space", files_metadata=True)
+    assert space.siblings and space.siblings[0].blob_id
+    counted = api.model_info("openai-community/gpt2", expand=["downloadsAllTime"])
+    assert counted.downloads_all_time and counted.downloads_all_time > 0

@@ -447,6 +447,8 @@ def test_public_names_are_pinned() -> None:
         "ResourceGroupRepo",
         "ResourceGroupUser",
         "SafeTensorsInfo",
+        "SecurityFileIssue",
+        "SecurityRepoStatus",
         "SpaceDomain",
         "SpaceHardware",
         "SpaceInfo",

@@ -23,7 +23,8 @@ from ..types import (
     ParquetFilesBySplit,
     ParquetFilesBySubset,
 )
-from ._families import RepoFamily, StrOrList, join_filters
+from ._families import RepoFamily
+from ._listing import StrOrList, as_list, join_filters, opt_bool
 
 __all__ = ["Datasets"]
 
@@ -46,7 +47,7 @@ class Datasets(RepoFamily[DatasetInfo]):
     def list(
         self,
         *,
-        search: str | None = None,
+        search: StrOrList = None,
         author: str | None = None,
         filter: StrOrList = None,
         sort: str | None = None,
@@ -55,31 +56,45 @@ class Datasets(RepoFamily[DatasetInfo]):
         full: bool | None = None,
         config: bool | None = None,
         expand: StrOrList = None,
-        benchmark: StrOrList = None,
+        gated: bool | None = None,
+        benchmark: bool | StrOrList = None,
         language: StrOrList = None,
         language_creators: StrOrList = None,
         multilinguality: StrOrList = None,
         size_categories: StrOrList = None,
         task_categories: StrOrList = None,
         task_ids: StrOrList = None,
+        dataset_name: str | None = None,
         prefetch: bool = False,
         resume_from: str | None = None,
         timeout: Timeout | float | None = None,
     ) -> Paginator[DatasetInfo]:
-        """List datasets (see :meth:`RepoFamily.list`). The other keywords are the
-        Hub's ``key:value`` tags: ``language="en"`` filters on ``language:en``."""
+        """List datasets (see :meth:`RepoFamily.list`; ``mainSize`` and
+        ``datasetsServerInfo.numRows`` also sort).
+
+        ``language``, ``language_creators``, ``multilinguality``, ``size_categories``,
+        ``task_categories`` and ``task_ids`` are the Hub's ``key:value`` tags, added to
+        ``filter``: ``language="en"`` filters on ``language:en``; ``benchmark=True``
+        keeps official benchmarks (``benchmark:official``), a string names another
+        benchmark tag; ``dataset_name`` is another id substring, like ``search``.
+        """
+        if benchmark is True:
+            benchmark = "official"
+        elif isinstance(benchmark, bool):
+            raise ValueError("benchmark=False means nothing: leave it out, or pass True")
         tags = join_filters(
             filter,
-            benchmark=benchmark,
-            language=language,
             language_creators=language_creators,
+            language=language,
             multilinguality=multilinguality,
             size_categories=size_categories,
             task_categories=task_categories,
             task_ids=task_ids,
+            benchmark=benchmark,
         )
+        searches = as_list(dataset_name, "dataset_name") + as_list(search, "search")
         return self._list(
-            search=search,
+            search=searches,
             author=author,
             filter=tags,
             sort=sort,
@@ -91,6 +106,7 @@ class Datasets(RepoFamily[DatasetInfo]):
             prefetch=prefetch,
             resume_from=resume_from,
             timeout=timeout,
+            extra={"gated": opt_bool(gated, "gated")},
         )
 
     async def tags_by_type(self, *, timeout: Timeout | float | None = None) -> DatasetTagsByType:

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, Final
 
-from ._data import iso, mix64, sha40
+from ._data import gitaly_uid, iso, mix64, sha40
+from ._serving import task_of
 
 Item = dict[str, Any]
 
@@ -372,9 +373,33 @@ REDIRECTS: Final[dict[str, dict[str, str]]] = {
 }
 
 
+def _complete(repo: Curated) -> Curated:
+    """Add the expand-only fields no recording shows (synthesized): ``downloadsAllTime``
+    (a year or two of the monthly downloads), ``gitalyUid``, and for a model the recording
+    calls warm but whose mapping was not recorded, its hf-inference entry."""
+    h = _seed_of(repo.id)
+    extra = repo.extra
+    if "downloads" in repo.info:
+        extra.setdefault("downloadsAllTime", int(repo.info["downloads"]) * (12 + h % 12))
+    extra.setdefault("gitalyUid", gitaly_uid(h))
+    if repo.kind == "dataset":  # the main branch, without history and conversions
+        extra.setdefault("mainSize", int(repo.info.get("usedStorage", 0)) * 4 // 5)
+    if repo.kind == "model":
+        mapping = extra.get("inferenceProviderMapping")
+        if repo.info.get("inference") == "warm" and mapping is None:
+            task = task_of(repo.info.get("pipeline_tag"))
+            extra["inferenceProviderMapping"] = {
+                "hf-inference": {"status": "live", "providerId": repo.id, "task": task}
+            }
+        elif mapping and "inference" not in repo.info:
+            extra.setdefault("inference", "warm")
+    return repo
+
+
 def curated(kind: str) -> list[Curated]:
     """Fresh copies of the curated repos of ``kind``."""
-    return {"model": _models, "dataset": _datasets, "space": _spaces}[kind]()
+    build = {"model": _models, "dataset": _datasets, "space": _spaces}[kind]
+    return [_complete(r) for r in build()]
 
 
 def croissant_context() -> Item:

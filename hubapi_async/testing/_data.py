@@ -9,6 +9,11 @@ arrangements make listings cheap:
   (``rank = (a*i + b) mod n``, inverted in O(1)), and its value is a non-decreasing function
   of the rank. Paging a sorted listing is therefore arithmetic, not a sort.
 - Ties are broken by the rank itself, so the order is total without ``_id`` look-ups.
+
+Sort keys whose values come from the item's own data (a parameter count follows the size
+in the model's name) cannot be an arithmetic order: their values are computed once for
+every item, on the first listing sorted by them, and kept as an index (order, position
+and value arrays; a few bytes per item).
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ import bisect
 import math
 import time
 import zlib
-from collections.abc import Callable
-from typing import Any, Final, NamedTuple
+from array import array
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from . import _vocab as V
+
+if TYPE_CHECKING:
+    from ._links import Links
 
 MASK64: Final = (1 << 64) - 1
 SortValue = int | float | str
@@ -34,6 +43,10 @@ SORT_KEYS: Final[tuple[str, ...]] = (
     "lastModified",
     "id",
 )
+#: Sort keys that follow another key's order (recent likes drive the trending score).
+SORT_ALIASES: Final[Mapping[str, str]] = {"likes30d": "trendingScore"}
+#: ``value_of(gen, idx)`` of a sort key computed from an item's data (see the module doc).
+IndexedValue = Callable[["Generated", int], int]
 _CREATED_START: Final = 1_609_459_200  # 2021-01-01T00:00:00Z
 _CREATED_SPAN: Final = 126_230_400  # four years
 _MODIFIED_START: Final = 1_735_689_600  # 2025-01-01T00:00:00Z
@@ -88,6 +101,11 @@ def sha40(h: int) -> str:
     return f"{mix64(h ^ 1):016x}{mix64(h ^ 2):016x}{mix64(h ^ 3) & 0xFFFFFFFF:08x}"
 
 
+def gitaly_uid(h: int) -> str:
+    """The 64-hex storage id the Hub sends as ``gitalyUid`` (derived from ``h``)."""
+    return "".join(f"{mix64(h ^ (0x6A + k)):016x}" for k in range(4))
+
+
 def _allocate(n: int, weights: list[int]) -> list[int]:
     """Split ``n`` items between weights (largest remainder; deterministic)."""
     total = sum(weights)
@@ -137,13 +155,30 @@ class _AuthorLayout(NamedTuple):
         return j if j < self.m else None
 
 
-class Generated:
-    """The generated repos of one kind (``model``, ``dataset`` or ``space``)."""
+class _SortIndex(NamedTuple):
+    """Items in ascending order of one data-driven key (ties by index)."""
 
-    def __init__(self, kind: str, n: int, seed: int) -> None:
+    order: array[int]
+    position: array[int]
+    values: array[int]
+
+
+class Generated:
+    """The generated repos of one kind (``model``, ``dataset`` or ``space``).
+
+    ``indexed`` names the sort keys computed from item data (``{key: value_of}``).
+    ``links`` (set by the hub that owns the stores) relates Spaces to models and datasets.
+    """
+
+    def __init__(
+        self, kind: str, n: int, seed: int, *, indexed: Mapping[str, IndexedValue] | None = None
+    ) -> None:
         self.kind = kind
         self.n = n
         self.seed = seed
+        self.links: Links | None = None
+        self._indexed_fns: Mapping[str, IndexedValue] = dict(indexed or {})
+        self._indexes: dict[str, _SortIndex] = {}
         self._salt = mix64(seed * 0x100000001B3 ^ _KIND_SALT[kind])
         parts = {
             "model": V.MODEL_NAME_PARTS,
@@ -173,6 +208,8 @@ class Generated:
                 a += 1
             b = mix64(self._salt ^ (k + 1)) % n if n else 0
             self._perm[key] = (a, b, pow(a, -1, n) if n > 1 else 1)
+        for alias, key in SORT_ALIASES.items():
+            self._perm[alias] = self._perm[key]
         # Per author (by position in self.authors): (lo, size, suffix count, suffix width).
         self._layout: list[_AuthorLayout] = []
         for author in self.authors:
@@ -235,19 +272,48 @@ class Generated:
         return layout.lo + j
 
     # -- ordering ---------------------------------------------------------------------
+    def _index(self, key: str) -> _SortIndex:
+        index = self._indexes.get(key)
+        if index is None:
+            value_of, n = self._indexed_fns[key], self.n
+            values = array("q", [value_of(self, i) for i in range(n)])
+            order = array("I", sorted(range(n), key=values.__getitem__))
+            position = array("I", bytes(4 * n))
+            for r, i in enumerate(order):
+                position[i] = r
+            index = self._indexes[key] = _SortIndex(order, position, values)
+        return index
+
+    def between(self, key: str, low: int, high: int) -> array[int]:
+        """Items whose data-driven ``key`` lies in ``[low, high]``, in index order."""
+        index = self._index(key)
+        value_of = index.values.__getitem__
+        lo = bisect.bisect_left(index.order, low, key=value_of)
+        hi = bisect.bisect_right(index.order, high, key=value_of)
+        return array("I", sorted(index.order[lo:hi]))
+
+    def indexed_value(self, key: str, idx: int) -> int:
+        """The value of a data-driven sort key for item ``idx`` (without building an index)."""
+        index = self._indexes.get(key)
+        return index.values[idx] if index is not None else self._indexed_fns[key](self, idx)
+
     def rank(self, key: str, idx: int) -> int:
         """Position of ``idx`` in ascending order of ``key``."""
         if key == "id":
             return idx
-        a, b, _ = self._perm[key]
-        return (a * idx + b) % self.n
+        perm = self._perm.get(key)
+        if perm is None:
+            return self._index(key).position[idx]
+        return (perm[0] * idx + perm[1]) % self.n
 
     def at_rank(self, key: str, rank: int) -> int:
         """Index of the item at ``rank`` in ascending order of ``key``."""
         if key == "id":
             return rank
-        _, b, a_inv = self._perm[key]
-        return ((rank - b) * a_inv) % self.n
+        perm = self._perm.get(key)
+        if perm is None:
+            return self._index(key).order[rank]
+        return ((rank - perm[1]) * perm[2]) % self.n
 
     def value(self, key: str, rank: int) -> SortValue:
         """The value of ``key`` for the item at ``rank`` (non-decreasing in ``rank``)."""
@@ -258,11 +324,16 @@ class Generated:
             return int(12_000 / top**1.05)
         if key == "trendingScore":
             return int(9_000 / top**1.4)
+        if key == "likes30d":
+            return int(4_500 / top**1.35)
         if key == "createdAt":
             return _CREATED_START + rank * self._created_step
         if key == "lastModified":
             return _MODIFIED_START + rank * self._modified_step
-        return self.repo_id(rank)
+        if key == "id":
+            return self.repo_id(rank)
+        index = self._index(key)
+        return index.values[index.order[rank]]
 
     def field(self, key: str, idx: int) -> SortValue:
         """The value of sort field ``key`` for item ``idx``."""

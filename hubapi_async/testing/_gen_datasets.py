@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _vocab as V
-from ._data import Generated, common_fields, mix64
+from ._data import Generated, common_fields, gitaly_uid, mix64
 
 Item = dict[str, Any]
 
@@ -22,11 +22,51 @@ def _dataset_bits(gen: Generated, idx: int) -> tuple[int, str, str, str, str, st
     return h, task, lang, lic, size, fmt
 
 
+def _card_tags(gen: Generated, idx: int) -> dict[str, str]:
+    """The older card fields some datasets declare (``task_ids``, ``language_creators``,
+    ``multilinguality``), and the official benchmark mark of a few."""
+    h, task, lang, *_ = _dataset_bits(gen, idx)
+    bits = mix64(h ^ 0xCA4D)
+    out: dict[str, str] = {}
+    if bits & 1:
+        ids = V.DATASET_TASK_IDS.get(task)
+        if ids:
+            out["task_ids"] = ids[(bits >> 4) % len(ids)]
+        out["language_creators"] = V.LANGUAGE_CREATORS[(bits >> 8) & 7]
+        multi = "translation" if task == "translation" else "monolingual"
+        out["multilinguality"] = "multilingual" if lang == "multilingual" else multi
+    if (bits >> 12) & 31 == 0 and task in ("question-answering", "text-classification"):
+        out["benchmark"] = "official"
+    return out
+
+
+def dataset_rows(gen: Generated, idx: int) -> int:
+    """Rows of the dataset (what the dataset viewer counts), inside its size category."""
+    h, _, _, _, size, _ = _dataset_bits(gen, idx)
+    lo, hi = V.SIZE_BOUNDS[size]
+    return int(lo * (hi / lo) ** (((h >> 32) & 0xFFFF) / 65_536))
+
+
+def dataset_main_size(gen: Generated, idx: int) -> int:
+    """Bytes of the files on the main branch: rows times a row's size for the modality."""
+    h, task, *_ = _dataset_bits(gen, idx)
+    modality = V.DATASET_MODALITY.get(task, "text")
+    per_row = {"image": 14_000, "audio": 40_000}.get(modality, 120 + (h >> 48) % 1_800)
+    return 2_048 + min(dataset_rows(gen, idx) * per_row, 1_500_000_000_000 + (h & 0xFFFFFFF))
+
+
 def dataset_tags(gen: Generated, idx: int) -> list[str]:
     """The tags of generated dataset ``idx``."""
     _, task, lang, lic, size, fmt = _dataset_bits(gen, idx)
+    card = _card_tags(gen, idx)
+    tags = [f"task_categories:{task}"]
+    tags += [f"{key}:{card[key]}" for key in ("task_ids", "language_creators") if key in card]
+    if "multilinguality" in card:
+        tags.append(f"multilinguality:{card['multilinguality']}")
+    if "benchmark" in card:
+        tags.append("benchmark:official")
     return [
-        f"task_categories:{task}",
+        *tags,
         f"language:{lang}",
         f"license:{lic}",
         f"size_categories:{size}",
@@ -103,6 +143,7 @@ def dataset_info(gen: Generated, idx: int) -> Item:
         "license": lic,
         "size_categories": [size],
         "task_categories": [task],
+        **{k: [v] for k, v in _card_tags(gen, idx).items() if k != "benchmark"},
         "pretty_name": c["id"].split("/")[1].replace("-", " ").title(),
         "configs": [
             {
@@ -128,8 +169,14 @@ def dataset_info(gen: Generated, idx: int) -> Item:
         "tags": dataset_tags(gen, idx),
         "createdAt": c["createdAt"],
         "siblings": [{"rfilename": f} for f in sorted(files)],
-        "usedStorage": 4096 + (gen.h(idx) & 0xFFFFFFF),
+        "usedStorage": _used_storage(gen, idx),
     }
+
+
+def _used_storage(gen: Generated, idx: int) -> int:
+    """The main branch, its history and the parquet conversion (a quarter more)."""
+    main = dataset_main_size(gen, idx)
+    return main + main // 4 + (gen.h(idx) & 0xFFFFF)
 
 
 def dataset_expanded(gen: Generated, idx: int) -> Item:
@@ -137,6 +184,7 @@ def dataset_expanded(gen: Generated, idx: int) -> Item:
     item = dataset_info(gen, idx)
     item["trendingScore"] = gen.field("trendingScore", idx)
     item["downloadsAllTime"] = int(item["downloads"]) * 4
-    item["mainSize"] = item["usedStorage"] // 2
+    item["mainSize"] = dataset_main_size(gen, idx)
     item["xetEnabled"] = False
+    item["gitalyUid"] = gitaly_uid(gen.h(idx))
     return item

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _vocab as V
-from ._data import Generated, common_fields, iso
+from ._data import Generated, common_fields, gitaly_uid, iso
+from ._serving import provider_mapping
 
 Item = dict[str, Any]
 
@@ -37,7 +38,27 @@ _WIDGETS: Final = {
 
 
 def model_bits(gen: Generated, idx: int) -> tuple[int, str, str, str, str, str, bool]:
+    """``(hash, library, pipeline, license, language, trained-on dataset, safetensors?)``."""
     return _bits_of(gen.h(idx))
+
+
+def model_params(gen: Generated, idx: int, h: int | None = None) -> int:
+    """Parameter count of generated model ``idx``: the size in its name, give or take 2%."""
+    params = _SIZES.get(gen.size_word(idx), 100_000_000)
+    return params + ((gen.h(idx) if h is None else h) >> 44) % max(1, params // 50)
+
+
+def model_param_count(gen: Generated, idx: int) -> int:
+    """The parameter count the Hub knows (from safetensors or GGUF headers), else 0."""
+    h = gen.h(idx)
+    _, lib, *_, st = _bits_of(h)
+    return model_params(gen, idx, h) if st or lib == "gguf" else 0
+
+
+def model_main_size(gen: Generated, idx: int) -> int:
+    """Bytes on the main branch: the weights (2 bytes a parameter past 1B, else 4)."""
+    params = model_params(gen, idx)
+    return params * (2 if params > 1_000_000_000 else 4) + (gen.h(idx) & 0xFFFF)
 
 
 def _bits_of(h: int) -> tuple[int, str, str, str, str, str, bool]:
@@ -182,10 +203,9 @@ def model_info(gen: Generated, idx: int) -> Item:
             "processor": "AutoTokenizer",
         }
     item["siblings"] = _model_siblings(lib, c["id"].split("/")[1], st, pipe)
-    item["spaces"] = []
+    item["spaces"] = gen.links.spaces_using("model", idx) if gen.links else []
     item["createdAt"] = c["createdAt"]
-    params = _SIZES.get(gen.size_word(idx), 100_000_000)
-    params += (h >> 44) % max(1, params // 50)
+    params = model_params(gen, idx, h)
     if st:
         dtype = "BF16" if params > 1_000_000_000 else "F32"
         item["safetensors"] = {"parameters": {dtype: params}, "total": params}
@@ -201,10 +221,13 @@ def model_expanded(gen: Generated, idx: int) -> Item:
     item["downloadsAllTime"] = int(item["downloads"]) * (3 + (h >> 50) % 7)
     item["childrenModelCount"] = (h >> 53) % 12
     item["xetEnabled"] = bool((h >> 57) & 1)
+    item["gitalyUid"] = gitaly_uid(h)
     if item["library_name"] == "gguf":
         item["gguf"] = {
-            "total": item["usedStorage"] // 2,
+            "total": model_params(gen, idx),
             "architecture": gen.family(idx),
-            "context_length": 4096,
+            "context_length": (4096, 8192, 32768, 131072)[(h >> 58) & 3],
         }
+    if item.get("inference") == "warm":
+        item["inferenceProviderMapping"] = provider_mapping(item["id"], item["pipeline_tag"], h)
     return item

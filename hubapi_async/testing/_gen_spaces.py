@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _vocab as V
-from ._data import Generated, common_fields, iso
+from ._data import Generated, common_fields, gitaly_uid, iso
 
 Item = dict[str, Any]
 
@@ -63,6 +63,13 @@ def space_info(gen: Generated, idx: int) -> Item:
     if sdk in ("gradio", "streamlit"):
         card["sdk_version"] = "5.9.1" if sdk == "gradio" else "1.41.1"
         card["app_file"] = "app.py"
+    links = gen.links
+    models = links.used_by_space("model", idx) if links else []
+    datasets = links.used_by_space("dataset", idx) if links else []
+    if models:
+        card["models"] = models
+    if datasets:
+        card["datasets"] = datasets
     return {
         "_id": c["_id"],
         "id": c["id"],
@@ -92,10 +99,10 @@ def space_info(gen: Generated, idx: int) -> Item:
         },
         "cardData": card,
         "siblings": [{"rfilename": f} for f in sorted([".gitattributes", "README.md", *files])],
-        "models": [],
-        "datasets": [],
+        "models": models,
+        "datasets": datasets,
         "createdAt": c["createdAt"],
-        "usedStorage": 1024 + (h & 0xFFFFFF),
+        "usedStorage": space_main_size(gen, idx),
     }
 
 
@@ -105,4 +112,10 @@ def space_expanded(gen: Generated, idx: int) -> Item:
     item["trendingScore"] = gen.field("trendingScore", idx)
     item["region"] = "us"
     item["xetEnabled"] = False
+    item["gitalyUid"] = gitaly_uid(gen.h(idx))
     return item
+
+
+def space_main_size(gen: Generated, idx: int) -> int:
+    """Bytes of the Space's main branch (its ``usedStorage``)."""
+    return 1024 + (gen.h(idx) & 0xFFFFFF)

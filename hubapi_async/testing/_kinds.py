@@ -12,21 +12,31 @@ branches on the kind's name.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
 from . import _vocab as V
-from ._data import SORT_KEYS, Generated
+from ._data import SORT_KEYS, Generated, IndexedValue
 from ._gen_datasets import (
     dataset_expanded,
     dataset_info,
     dataset_list_item,
+    dataset_main_size,
+    dataset_rows,
     dataset_tags,
     parquet_layout,
 )
-from ._gen_models import model_bits, model_expanded, model_info, model_list_item, model_tags
-from ._gen_spaces import space_expanded, space_info, space_list_item, space_tags
+from ._gen_models import (
+    model_bits,
+    model_expanded,
+    model_info,
+    model_list_item,
+    model_main_size,
+    model_param_count,
+    model_tags,
+)
+from ._gen_spaces import space_expanded, space_info, space_list_item, space_main_size, space_tags
 from ._repo_bodies import FreshBuilder, fresh_dataset, fresh_model, fresh_space
 from ._tags_by_type import TagsByType, dataset_tags_by_type, model_tags_by_type
 
@@ -61,7 +71,7 @@ class KindSpec:
     tags: Callable[[Generated, int], list[str]]
     """The tags of a generated repo."""
     sort_keys: tuple[str, ...]
-    """The ``sort=`` values listings accept."""
+    """The ``sort=`` values listings accept (both official clients' sort types)."""
     fresh: FreshBuilder
     """The ``(info, extra)`` bodies of a repo created now (``repo_id, private, sdk``)."""
     extra_revisions: frozenset[str] = frozenset()
@@ -74,6 +84,10 @@ class KindSpec:
     """``{subset: {split: shards}}`` of a generated repo's parquet export, for kinds with one."""
     needs_sdk: bool = False
     """Whether creating one needs an ``sdk`` (and only then may one be given)."""
+    indexed_sorts: Mapping[str, IndexedValue] = field(default_factory=dict)
+    """Sort keys computed from a generated repo's data (``{key: value_of(gen, idx)}``)."""
+    list_params: frozenset[str] = frozenset()
+    """Listing query parameters of this kind besides the shared ones (``_listing``)."""
 
     def tag_predicate(self, gen: Generated, tag: str) -> TagPredicate:
         """A fast membership test for ``tag`` on generated items (else the tag list)."""
@@ -147,6 +161,7 @@ MODEL: Final = KindSpec(
             "evalResults",
             "gated",
             "gguf",
+            "gitalyUid",
             "inference",
             "inferenceProviderMapping",
             "lastModified",
@@ -173,10 +188,16 @@ MODEL: Final = KindSpec(
     info=model_info,
     expanded=model_expanded,
     tags=model_tags,
-    sort_keys=SORT_KEYS,
+    sort_keys=(*SORT_KEYS, "likes30d", "num_parameters", "mainSize"),
     fresh=fresh_model,
     tags_by_type=model_tags_by_type,
     fast_tag=_model_fast_tag,
+    indexed_sorts=MappingProxyType(
+        {"num_parameters": model_param_count, "mainSize": model_main_size}
+    ),
+    list_params=frozenset(
+        {"pipeline_tag", "apps", "inference", "inference_provider", "num_parameters"}
+    ),
 )
 
 DATASET: Final = KindSpec(
@@ -212,6 +233,7 @@ DATASET: Final = KindSpec(
             "downloads",
             "downloadsAllTime",
             "gated",
+            "gitalyUid",
             "lastModified",
             "likes",
             "mainSize",
@@ -230,11 +252,14 @@ DATASET: Final = KindSpec(
     info=dataset_info,
     expanded=dataset_expanded,
     tags=dataset_tags,
-    sort_keys=SORT_KEYS,
+    sort_keys=(*SORT_KEYS, "likes30d", "mainSize", "datasetsServerInfo.numRows"),
     fresh=fresh_dataset,
     extra_revisions=frozenset({"refs/convert/parquet"}),
     tags_by_type=dataset_tags_by_type,
     parquet_layout=parquet_layout,
+    indexed_sorts=MappingProxyType(
+        {"mainSize": dataset_main_size, "datasetsServerInfo.numRows": dataset_rows}
+    ),
 )
 
 SPACE: Final = KindSpec(
@@ -260,6 +285,7 @@ SPACE: Final = KindSpec(
             "createdAt",
             "datasets",
             "disabled",
+            "gitalyUid",
             "lastModified",
             "likes",
             "models",
@@ -281,9 +307,11 @@ SPACE: Final = KindSpec(
     info=space_info,
     expanded=space_expanded,
     tags=space_tags,
-    sort_keys=tuple(k for k in SORT_KEYS if k != "downloads"),
+    sort_keys=(*(k for k in SORT_KEYS if k != "downloads"), "likes30d", "mainSize"),
     fresh=fresh_space,
     needs_sdk=True,
+    indexed_sorts=MappingProxyType({"mainSize": space_main_size}),
+    list_params=frozenset({"models", "datasets", "linked"}),
 )
 
 #: Every kind by its singular name.

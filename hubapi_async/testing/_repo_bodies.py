@@ -56,7 +56,13 @@ def fresh_model(repo_id: str, private: bool, sdk: str | None) -> tuple[Item, Ite
         "createdAt": now,
         "usedStorage": 0,
     }
-    extra = {"trendingScore": 0, "downloadsAllTime": 0, "childrenModelCount": 0, "xetEnabled": True}
+    extra = {
+        "trendingScore": 0,
+        "downloadsAllTime": 0,
+        "childrenModelCount": 0,
+        "xetEnabled": True,
+        "gitalyUid": secrets.token_hex(32),
+    }
     return info, extra
 
 
@@ -79,7 +85,13 @@ def fresh_dataset(repo_id: str, private: bool, sdk: str | None) -> tuple[Item, I
         "siblings": _files(".gitattributes"),
         "usedStorage": 0,
     }
-    extra = {"trendingScore": 0, "downloadsAllTime": 0, "mainSize": 0, "xetEnabled": True}
+    extra = {
+        "trendingScore": 0,
+        "downloadsAllTime": 0,
+        "mainSize": 0,
+        "xetEnabled": True,
+        "gitalyUid": secrets.token_hex(32),
+    }
     return info, extra
 
 
@@ -137,7 +149,8 @@ def fresh_space(repo_id: str, private: bool, sdk: str | None) -> tuple[Item, Ite
         "createdAt": now,
         "usedStorage": 0,
     }
-    return info, {"trendingScore": 0, "region": "us", "xetEnabled": True}
+    extra = {"trendingScore": 0, "region": "us", "xetEnabled": True}
+    return info, {**extra, "gitalyUid": secrets.token_hex(32)}
 
 
 def renamed(info: Item, new_id: str) -> Item:

@@ -6,31 +6,18 @@ import base64
 import binascii
 import json
 import zlib
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
 
 from aiohttp import web
 
 from ._data import mix64, sha40
-from ._kinds import KINDS, KindSpec
+from ._files import security_status, with_blobs
+from ._kinds import KINDS
+from ._listing import INFO_PARAMS, check_params, flag, parse_expand, parse_list_query
 from ._responses import encode, json_error, json_response
 from ._router import KINDS_PATTERN, BadRequest, Ctx, Route
-from ._store import ListQuery, Ref, RepoStore, SortKey
-
-_SORT_ALIASES: Final = {
-    "created_at": "createdAt",
-    "last_modified": "lastModified",
-    "trending_score": "trendingScore",
-    "trending": "trendingScore",
-    "author": "id",
-    "modelId": "id",
-}
-_TRUE: Final = frozenset({"true", "True", "1", "yes"})
-
-
-def truthy(value: str | None) -> bool:
-    """Whether a query value means true."""
-    return value is not None and value in _TRUE
+from ._store import Ref, RepoStore, SortKey
 
 
 def _encode_cursor(key: SortKey, sort: str, descending: bool) -> str:
@@ -54,35 +41,47 @@ def _decode_cursor(cursor: str, sort: str, descending: bool) -> SortKey:
     return (value, cls, tie)
 
 
-def parse_expand(request: web.Request, spec: KindSpec) -> tuple[str, ...] | None:
-    """The ``expand`` (or ``expand[]``) values, checked against what the kind allows."""
-    values = request.query.getall("expand", []) + request.query.getall("expand[]", [])
-    if not values:
-        return None
-    allowed = spec.expandable
-    for v in values:
-        if v not in allowed:
-            raise BadRequest(f'"expand" must be one of {", ".join(sorted(allowed))}; got "{v}"')
-    return tuple(sorted(set(values)))
+def revision_sha(body: dict[str, Any], revision: str, branches: frozenset[str]) -> str | None:
+    """The commit ``revision`` names in the repo of ``body``, or ``None`` if it names none.
+
+    ``main`` and ``HEAD`` (what huggingface.js asks for by default) name the head commit,
+    as does its full sha. Each other known ref (``branches``: ``refs/pr/1`` and the kind's
+    extra ones) has a commit of its own, derived from the repo id, which its sha names too.
+    """
+    sha = body.get("sha")
+    if revision in ("main", "HEAD") or revision == sha:
+        return str(sha) if sha is not None else revision
+    repo_id = body["id"]
+    commits = {sha40(mix64(zlib.crc32(f"{repo_id}@{ref}".encode()))) for ref in branches}
+    if revision in branches:
+        return sha40(mix64(zlib.crc32(f"{repo_id}@{revision}".encode())))
+    return revision if revision in commits else None
 
 
-# -- info ----------------------------------------------------------------------------------
 def _info_body(ctx: Ctx, revision: str | None) -> web.Response:
     assert ctx.repo is not None
     store, ref = ctx.repo
-    expand = parse_expand(ctx.request, store.spec)
-    body = store.expanded(ref) if expand else store.info(ref)
+    request = ctx.request
+    check_params(request, INFO_PARAMS)
+    expand = parse_expand(request, store.spec)
+    blobs, security = flag(request, "blobs"), flag(request, "securityStatus")
+    full = store.expanded(ref)
+    body = full if expand else store.info(ref)
     if revision is not None:
-        sha = body.get("sha")
-        if revision not in {"main", "refs/pr/1", str(sha)} | store.spec.extra_revisions:
+        sha = revision_sha(body, revision, store.spec.extra_revisions | {"refs/pr/1"})
+        if sha is None:
             return json_error(404, f"Invalid rev id: {revision}", code="RevisionNotFound")
-        if revision not in ("main", sha) and "sha" in body:
-            body["sha"] = sha40(mix64(zlib.crc32(f"{body['id']}@{revision}".encode())))
+        if "sha" in body:
+            body = {**body, "sha": sha}
+    if blobs:
+        body = with_blobs(body, store.kind, full.get("mainSize"))
     if expand:
         wanted = set(expand)
         body = {"_id": body["_id"], "id": body["id"]} | {
             k: v for k, v in body.items() if k in wanted and v is not None
         }
+    if security:
+        body = {**body, "securityRepoStatus": security_status(full)}
     return json_response(encode(body))
 
 
@@ -97,57 +96,11 @@ async def repo_info_at(ctx: Ctx) -> web.StreamResponse:
 
 
 # -- listings -------------------------------------------------------------------------------
-def parse_list_query(ctx: Ctx, store: RepoStore) -> ListQuery:
-    """Read the listing parameters the seed page and the official client send."""
-    request = ctx.request
-    q = request.query
-    sort = q.get("sort") or "trendingScore"
-    sort = _SORT_ALIASES.get(sort, sort)
-    if sort not in store.sort_keys:
-        raise BadRequest(f"Invalid sort parameter: {q.get('sort')}")
-    direction = q.get("direction")
-    limit_raw = q.get("limit")
-    page_size = ctx.server.page_size
-    limit = page_size
-    if limit_raw is not None:
-        try:
-            limit = int(limit_raw)
-        except ValueError:
-            raise BadRequest(f"Invalid limit parameter: {limit_raw}") from None
-        if limit < 1:
-            raise BadRequest("limit must be a positive integer")
-        limit = min(limit, page_size)
-    filters = q.getall("filter", [])
-    if q.get("pipeline_tag"):
-        filters.append(q["pipeline_tag"])
-    gated_raw = q.get("gated")
-    expand = parse_expand(request, store.spec)
-    if expand:
-        shape: tuple[str, ...] = ("expand", *expand)
-    else:
-        flags = tuple(
-            name
-            for name, param in (("full", "full"), ("config", "config"), ("cardData", "cardData"))
-            if truthy(q.get(param))
-        )
-        shape = flags or ("default",)
-    return ListQuery(
-        sort=sort,
-        descending=direction is None or direction == "-1",
-        limit=limit,
-        search=q.get("search") or None,
-        author=q.get("author") or None,
-        filters=tuple(filters),
-        gated=None if gated_raw is None else gated_raw in _TRUE,
-        shape=shape,
-    )
-
-
 async def list_repos(ctx: Ctx) -> web.StreamResponse:
     """``GET /api/models`` (and datasets, spaces): one page plus its ``Link``."""
     request = ctx.request
     store = ctx.server.stores[ctx.kind]
-    query = parse_list_query(ctx, store)
+    query = parse_list_query(request, store.spec, ctx.server.page_size)
     cursor = request.query.get("cursor")
     after = _decode_cursor(cursor, query.sort, query.descending) if cursor else None
     refs, last, more = store.page(query, ctx.viewer, after)

@@ -14,6 +14,7 @@ from aiohttp import web
 from ._accounts import USER_TOKENS, Viewer
 from ._app import HubServer, build_apps
 from ._faults import FaultInjector
+from ._links import link_stores
 from ._ratelimit import UNLIMITED_QUOTA, UNLIMITED_WINDOW, RateLimiter
 from ._responses import RecordedRequest
 from ._state_papers import Papers
@@ -94,6 +95,7 @@ class LocalHub:
             "dataset": RepoStore("dataset", datasets, seed),
             "space": RepoStore("space", spaces, seed),
         }
+        link_stores(self.stores)
         self._server = HubServer(
             self.stores,
             self.tokens,

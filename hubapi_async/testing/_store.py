@@ -26,9 +26,11 @@ import msgspec
 
 from . import _vocab
 from ._accounts import Viewer
+from ._conditions import Condition, generated_test, param_count, stored_test
 from ._curated import REDIRECTS, Curated, curated
 from ._data import Generated, SortValue
 from ._kinds import KINDS, KindSpec
+from ._serving import mapping_entries
 
 Ref = int | Curated
 SortKey = tuple[SortValue, int, int | str]
@@ -44,11 +46,32 @@ class ListQuery:
     sort: str = "trendingScore"
     descending: bool = True
     limit: int = 1000
-    search: str | None = None
+    search: tuple[str, ...] = ()
+    """Substrings every listed id contains (case-insensitive)."""
     author: str | None = None
-    filters: tuple[str, ...] = ()
-    gated: bool | None = None
+    conditions: tuple[Condition, ...] = ()
     shape: Shape = ("default",)
+
+
+def stored_sort_value(key: str, repo: Curated) -> SortValue:
+    """The value of sort ``key`` for a stored repo (what its body says, else an estimate
+    in the generated repos' scale)."""
+    if key == "likes30d":  # the generated scale: both follow the same popularity rank
+        trending = float(repo.field("trendingScore"))
+        return int(4_500 / (9_000 / trending) ** (1.35 / 1.4)) if trending > 0 else 0
+    if key == "num_parameters":
+        return param_count(repo.expanded())
+    if key == "mainSize":
+        body = repo.expanded()
+        size = body.get("mainSize", body.get("usedStorage", 0))
+        return size if isinstance(size, int) else 0
+    if key == "datasetsServerInfo.numRows":
+        for tag in repo.info.get("tags", ()):
+            bounds = _vocab.SIZE_BOUNDS.get(str(tag).removeprefix("size_categories:"))
+            if bounds is not None and str(tag).startswith("size_categories:"):
+                return int((bounds[0] * bounds[1]) ** 0.5)
+        return 0
+    return repo.field(key)
 
 
 class _Source:
@@ -88,7 +111,7 @@ class RepoStore:
     def __init__(self, kind: str, n: int, seed: int, *, cache_size: int = 65_536) -> None:
         self.kind = kind
         self.spec: KindSpec = KINDS[kind]
-        self.gen = Generated(kind, n, seed)
+        self.gen = Generated(kind, n, seed, indexed=self.spec.indexed_sorts)
         self.sort_keys = self.spec.sort_keys
         self.redirects: dict[str, str] = dict(REDIRECTS[kind])
         self._extras: dict[str, Curated] = {}
@@ -241,6 +264,8 @@ class RepoStore:
             for key, value in full.items():
                 if key in wanted and value is not None:
                     out[key] = value
+            if "inferenceProviderMapping" in out:  # listings send the list form
+                out["inferenceProviderMapping"] = mapping_entries(out["inferenceProviderMapping"])
             return out
         if isinstance(ref, int) and shape == ("default",):
             return self._list_item(self.gen, ref)
@@ -258,7 +283,9 @@ class RepoStore:
     def _extras_sorted(self, key: str) -> tuple[list[SortKey], list[Curated]]:
         cached = self._extra_order.get(key)
         if cached is None:
-            pairs = sorted(((r.field(key), 1, r.id), r) for r in self._extras.values() if r.listed)
+            pairs = sorted(
+                ((stored_sort_value(key, r), 1, r.id), r) for r in self._extras.values() if r.listed
+            )
             cached = ([k for k, _ in pairs], [r for _, r in pairs])
             self._extra_order[key] = cached
         return cached
@@ -273,9 +300,15 @@ class RepoStore:
             members = self._members[cache_key] = build()
         return members
 
-    def _tag_members(self, tag: str) -> Sequence[int]:
-        test = self.spec.tag_predicate(self.gen, tag)
-        return self._cached(("tag", tag), lambda: array("I", filter(test, range(self.gen.n))))
+    def _members_of(self, cond: Condition) -> Sequence[int]:
+        gen = self.gen
+        if cond.field == "params" and "num_parameters" in self.spec.indexed_sorts:
+            low = max(1, cond.value[0])  # a model whose count is unknown matches no range
+            return self._cached(
+                ("cond", cond), lambda: gen.between("num_parameters", low, cond.value[1])
+            )
+        test = generated_test(self.spec, gen, cond)
+        return self._cached(("cond", cond), lambda: array("I", filter(test, range(gen.n))))
 
     def _source(self, query: ListQuery) -> tuple[_Source, int]:
         """The narrowest indexed candidate set, and how many filters it already applies."""
@@ -289,25 +322,25 @@ class RepoStore:
                 lambda: array("I", sorted(range(*span), key=lambda i: gen.rank(key, i))),
             )
             return _Source(gen, key, members), 0
-        if query.filters:
-            tag = query.filters[0]
-            tagged = self._tag_members(tag)
+        if query.conditions:
+            cond = query.conditions[0]
+            matching = self._members_of(cond)
             members = self._cached(
-                ("tag", tag, key),
-                lambda: array("I", sorted(tagged, key=lambda i: gen.rank(key, i))),
+                ("cond", cond, key),
+                lambda: array("I", sorted(matching, key=lambda i: gen.rank(key, i))),
             )
             return _Source(gen, key, members), 1
         return _Source(gen, key, None), 0
 
     def _matcher(self, query: ListQuery, viewer: Viewer, indexed: int) -> Callable[[Ref], bool]:
-        gen = self.gen
-        author, search, gated = query.author, query.search, query.gated
-        generated_tests = [self.spec.tag_predicate(gen, t) for t in query.filters[indexed:]]
-        needle = search.lower() if search else None
+        gen, spec = self.gen, self.spec
+        author, conditions = query.author, query.conditions
+        generated_tests = [generated_test(spec, gen, c) for c in conditions[indexed:]]
+        needles = [s.lower() for s in query.search]
 
         deleted = self._deleted
         sees_private = all(viewer.owns(owner) for owner in _vocab.PRIVATE_OWNERS)
-        simple = not (generated_tests or gated is not None or needle)
+        simple = not (generated_tests or needles)
 
         def match(ref: Ref) -> bool:
             if isinstance(ref, int):
@@ -319,19 +352,17 @@ class RepoStore:
                     return False
                 if any(not t(ref) for t in generated_tests):
                     return False
-                if gated is not None and bool(gen.gated(ref)) != gated:
-                    return False
-                return needle is None or needle in gen.repo_id(ref).lower()
+                if needles:
+                    repo_id = gen.repo_id(ref).lower()
+                    return all(n in repo_id for n in needles)
+                return True
             if author is not None and ref.author != author:
                 return False
             if not self.visible(ref, viewer):
                 return False
-            tags = ref.info.get("tags", [])
-            if any(t not in tags for t in query.filters):
+            if any(not stored_test(c, ref) for c in conditions):
                 return False
-            if gated is not None and bool(ref.info.get("gated")) != gated:
-                return False
-            return needle is None or needle in ref.id.lower()
+            return all(n in ref.id.lower() for n in needles)
 
         return match
 

@@ -226,6 +226,32 @@ SIZE_CATEGORIES: Final[tuple[str, ...]] = (
     "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B",
     "1K<n<10K",
 )  # fmt: skip
+#: Row-count bounds of each size category.
+SIZE_BOUNDS: Final[dict[str, tuple[int, int]]] = {
+    "n<1K": (12, 1_000),
+    "1K<n<10K": (1_000, 10_000),
+    "10K<n<100K": (10_000, 100_000),
+    "100K<n<1M": (100_000, 1_000_000),
+    "1M<n<10M": (1_000_000, 10_000_000),
+    "10M<n<100M": (10_000_000, 100_000_000),
+    "100M<n<1B": (100_000_000, 1_000_000_000),
+}
+#: ``task_ids`` tags that go with a task category (the first of a category's ids is the
+#: most common).
+DATASET_TASK_IDS: Final[dict[str, tuple[str, ...]]] = {
+    "text-classification": (
+        "sentiment-classification", "topic-classification", "multi-class-classification",
+    ),
+    "question-answering": ("extractive-qa", "open-domain-qa"),
+    "summarization": ("news-articles-summarization",),
+    "text-generation": ("language-modeling",),
+    "token-classification": ("named-entity-recognition", "part-of-speech"),
+    "image-classification": ("multi-class-image-classification",),
+}  # fmt: skip
+LANGUAGE_CREATORS: Final[tuple[str, ...]] = (
+    "found", "found", "crowdsourced", "expert-generated", "machine-generated",
+    "found", "crowdsourced", "found",
+)  # fmt: skip
 DATASET_FORMATS: Final[tuple[str, ...]] = ("parquet", "json", "csv", "parquet")
 
 SPACE_SDKS: Final[tuple[str, ...]] = (

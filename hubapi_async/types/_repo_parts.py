@@ -19,6 +19,8 @@ __all__ = [
     "RepoSibling",
     "ResourceGroupRef",
     "SafeTensorsInfo",
+    "SecurityFileIssue",
+    "SecurityRepoStatus",
     "SpaceDomain",
     "SpaceHardware",
     "SpaceReplicas",
@@ -71,6 +73,31 @@ class SafeTensorsInfo(HubStruct, kw_only=True, frozen=True):
     parameters: dict[str, int] | None = None
     #: Total parameter count over all dtypes.
     total: int | None = None
+
+
+class SecurityFileIssue(HubStruct, kw_only=True, frozen=True):
+    """One file the Hub's scanners flagged. Shape: see :class:`SecurityRepoStatus`."""
+
+    #: Path of the file, relative to the repository root.
+    path: str
+    #: ``"unsafe"`` or ``"caution"`` (server-controlled).
+    level: str | None = None
+
+
+class SecurityRepoStatus(HubStruct, kw_only=True, frozen=True):
+    """Summary of the Hub's security scans of a repository (``?securityStatus=true``).
+
+    Shape: ``{"scansDone": true, "filesWithIssues": [{"path", "level"}]}`` as third-party
+    captures of the Hub's answer show; the official client keeps it as a plain dict
+    (``security_repo_status``). No recording here yet.
+    """
+
+    #: Whether every file of the revision has been scanned.
+    scans_done: bool | None = msgspec.field(default=None, name="scansDone")
+    #: The files the scanners flagged (empty when none was).
+    files_with_issues: list[SecurityFileIssue] | None = msgspec.field(
+        default=None, name="filesWithIssues"
+    )
 
 
 class TransformersInfo(HubStruct, kw_only=True, frozen=True):

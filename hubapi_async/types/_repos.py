@@ -23,6 +23,7 @@ from ._repo_parts import (
     RepoSibling,
     ResourceGroupRef,
     SafeTensorsInfo,
+    SecurityRepoStatus,
     SpaceRuntime,
     TransformersInfo,
 )
@@ -90,6 +91,8 @@ class RepoInfo(HubStruct, kw_only=True, frozen=True):
     resource_group: ResourceGroupRef | None = msgspec.field(default=None, name="resourceGroup")
     #: Whether the repository stores files with Xet.
     xet_enabled: bool | None = msgspec.field(default=None, name="xetEnabled")
+    #: The Hub's storage id of the repository (64 hex; ``expand=gitalyUid``).
+    gitaly_uid: str | None = msgspec.field(default=None, name="gitalyUid")
 
 
 class ModelInfo(RepoInfo, kw_only=True, frozen=True):
@@ -142,8 +145,8 @@ class ModelInfo(RepoInfo, kw_only=True, frozen=True):
     base_models: BaseModels | None = msgspec.field(default=None, name="baseModels")
     #: Number of models derived from this one.
     children_model_count: int | None = msgspec.field(default=None, name="childrenModelCount")
-    #: Security scan summary of the repository; shape left to the server.
-    security_repo_status: dict[str, Any] | None = msgspec.field(
+    #: Security scan summary (with ``security_status=True``).
+    security_repo_status: SecurityRepoStatus | None = msgspec.field(
         default=None, name="securityRepoStatus"
     )
 
