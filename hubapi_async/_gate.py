@@ -76,26 +76,22 @@ _GO, _PROBE, _WAIT = "go", "probe", "wait"
 
 
 class GateRefused(Exception):
-    """The gate would have to wait longer than allowed (the message says why)."""
+    """The gate would have to wait longer than allowed (the message says why).
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        bucket: str,
-        wait: float,
-        remaining: int | None,
-        reset_in: float | None,
-        limit: int | None,
-        window: float | None,
-    ) -> None:
+    ``wait`` is the gate's wait; ``remaining``, ``reset_in``, ``limit`` and ``window`` come
+    from the bucket's last ``RateLimit`` / ``RateLimit-Policy``.
+    """
+
+    bucket: str
+    wait: float
+    remaining: int | None
+    reset_in: float | None
+    limit: int | None
+    window: float | None
+
+    def __init__(self, message: str, **fields: object) -> None:
         super().__init__(message)
-        self.bucket = bucket
-        self.wait = wait
-        self.remaining = remaining
-        self.reset_in = reset_in
-        self.limit = limit
-        self.window = window
+        self.__dict__.update(fields)
 
 
 class Ticket:
@@ -111,11 +107,6 @@ class Ticket:
         self.epoch = bucket.epoch
         self.probe = probe
         self.done = False
-
-    @property
-    def bucket(self) -> str:
-        """The bucket the request was counted against (from its path)."""
-        return self._bucket.name
 
     def __repr__(self) -> str:
         return f"<Ticket #{self.seq} {self._bucket.name!r} of {self._bucket.cred}>"
@@ -171,20 +162,13 @@ class _Bucket:
         self.seen_429 = 0
 
     def limit(self) -> float:
-        caps = [-_INF]
-        if self.cap is not None:
-            caps.append(self.cap)
-        if self.base is not None:
-            caps.append(self.base + self.prior)
-        return max(caps)
+        """Requests may be sent while ``sent`` is below this."""
+        base = -_INF if self.base is None else self.base + self.prior
+        return max(base, -_INF if self.cap is None else self.cap)
 
     def idle(self, now: float) -> bool:
-        return (
-            self.sent == self.settled
-            and not self.abandoned
-            and not self.waiters
-            and now >= self.paused_until
-        )
+        busy = self.sent != self.settled or self.abandoned or self.waiters
+        return not busy and now >= self.paused_until
 
     def __repr__(self) -> str:
         return (
@@ -237,13 +221,8 @@ class RateLimitGate:
         """Figures per (credential id, bucket): requests admitted, gate waits and their
         total time, refusals, 429s seen."""
         return {
-            key: {
-                "requests": b.sent,
-                "waits": b.waited,
-                "wait_time": b.wait_time,
-                "refused": b.refused,
-                "429s": b.seen_429,
-            }
+            key: {"requests": b.sent, "waits": b.waited, "wait_time": b.wait_time}
+            | {"refused": b.refused, "429s": b.seen_429}
             for key, b in self._buckets.items()
         }
 
@@ -274,6 +253,7 @@ class RateLimitGate:
         except asyncio.CancelledError:
             if future.done() and not future.cancelled() and future.exception() is None:
                 self.release(future.result(), sent=False)
+            self._pump(b)  # drops it (and the timer, if nobody else waits)
             raise
 
     def _decide(self, b: _Bucket, now: float) -> tuple[str, float | None, float]:
@@ -282,15 +262,12 @@ class RateLimitGate:
             return _WAIT, b.paused_until - now, b.paused_until
         if b.ungated:
             return _GO, 0.0, _INF
-        if b.has_view:
-            if b.sent < b.limit():
-                return _GO, 0.0, _INF
+        if b.has_view and b.sent < b.limit():
+            return _GO, 0.0, _INF
+        if b.has_view and b.hi < _INF:  # answers in flight may give room, else the reset
             in_flight = b.sent - b.settled - len(b.abandoned)
-            if b.hi == _INF:  # no idea when this window ends: one request finds out
-                if b.probes == 0:
-                    return _PROBE, 0.0, _INF
-                return _WAIT, None, b.probe_at + _PROBE_PATIENCE
             return _WAIT, (None if in_flight > 0 else b.hi - now), b.hi
+        # no view, or no idea when this window ends: one request finds out
         if b.probes == 0 or now >= b.probe_at + _PROBE_PATIENCE:
             return _PROBE, 0.0, _INF
         return _WAIT, None, b.probe_at + _PROBE_PATIENCE
@@ -399,9 +376,7 @@ class RateLimitGate:
 
     def _min_spacing(self, b: _Bucket) -> float:
         """The least time between the ends of two windows."""
-        if b.window:
-            return b.window
-        return max(0.0, b.t_max - _ROUNDING)
+        return b.window or max(0.0, b.t_max - _ROUNDING)
 
     def _advance(
         self, b: _Bucket, lo: float, hi: float, *, cap: int | None, base: int | None
@@ -448,22 +423,22 @@ class RateLimitGate:
             b.quota, b.window = policy.quota, policy.window
         if status == 429:
             b.seen_429 += 1
-        if ticket.done:  # another hop of the same call: count it, learn nothing
-            b.sent += 1
-            b.settled += 1
-            b.carry += 1
+        if ticket.done:  # another hop of the same call (a CDN's carries no header)
+            if state is not None:
+                b.sent += 1
+                b.settled += 1
+                b.carry += 1
         else:
             self._end(ticket)
             b.settled += 1
             if state is not None and state.bucket == b.name:
                 self._evidence(b, ticket, now, state, status)
+            elif state is not None:  # counted in another bucket than its path says
+                b.prior += 1
             else:
-                if state is None and status < 500 and status != 429 and not b.has_view:
+                if status < 500 and status != 429 and not b.has_view:
                     b.ungated = True  # the Hub does not limit this bucket
-                if state is not None:  # counted in another bucket than its path says
-                    b.prior += 1
-                else:
-                    self._settled_blind(b, now)
+                self._settled_blind(b, now)
         if status == 429:
             if state is not None:
                 pause = state.reset_in + 1.0

@@ -1,0 +1,221 @@
+"""The gate end to end: HubClient against the local Hub's fixed-window limiter.
+
+The limiter and the gate share a clock that runs ten times faster than real time (and
+the client's sleeps are ten times shorter), so a 3 s window lasts 0.3 s; requests,
+connections and the skewed latencies injected by faults are real. (Runs that need more
+than a few hundred requests per real second use a slower factor: the local Hub and the
+client share one loop.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hubapi_async import HubClient, HubTimeoutError, NotFoundError, RateLimitError, RetryPolicy
+from hubapi_async._gate import RateLimitGate
+from hubapi_async.testing import Fault, LocalHub
+
+from ._gate_sim import OpenGate
+from ._helpers import checked_out_connections
+
+QUOTA, WINDOW = 60, 3.0
+MODEL = "google-bert/bert-base-uncased"
+TOKENS = ("hf_local_token", "hf_local_alice", "hf_local_bob")
+
+
+class FastClock:
+    """Monotonic time running ``factor`` times faster than the real one."""
+
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+        self.origin = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.origin + (time.monotonic() - self.origin) * self.factor
+
+    async def sleep(self, delay: float) -> None:
+        await asyncio.sleep(delay / self.factor)
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> FastClock:
+    clock = FastClock(getattr(request, "param", 10.0))
+    monkeypatch.setattr("hubapi_async._transport._sleep", clock.sleep)
+    return clock
+
+
+def use_gate(monkeypatch: pytest.MonkeyPatch, clock: FastClock, cls: type[RateLimitGate]) -> None:
+    def make(*, clock: Callable[[], float], sleep: Any) -> RateLimitGate:
+        return cls(clock=fast_clock, sleep=sleep)
+
+    fast_clock = clock
+    monkeypatch.setattr("hubapi_async._transport.RateLimitGate", make)
+
+
+POLICY = RetryPolicy(max_retries=8, initial_backoff=0.05, max_backoff=0.5, max_rate_limit_wait=60)
+
+
+def per_window(hub: LocalHub, caller: str, bucket: str = "api") -> tuple[list[int], int]:
+    """(allowed requests of each window with traffic, 429s) for one caller and bucket."""
+    tally = {
+        k: v for (c, b, k), v in hub.rate_limiter.windows.items() if (c, b) == (caller, bucket)
+    }
+    first, last = min(tally), max(tally)
+    used = [tally.get(k, (0, 0))[0] for k in range(first, last + 1)]
+    return used, sum(no for _, no in tally.values())
+
+
+def skew(hub: LocalHub) -> None:
+    """Slow arrivals (counted late, as on a new connection), slow answers (stale
+    RateLimit on arrival), and cut bodies (counted, retried)."""
+    hub.faults.add(Fault(kind="stall", delay=0.03, path="^/api/", rate=0.2))
+    hub.faults.add(Fault(kind="late", delay=0.03, path="^/api/", rate=0.25))
+    hub.faults.add(Fault(kind="truncate", path="^/api/", rate=0.03))
+
+
+async def crawl(client: HubClient, calls: list[Callable[[], Any]], tasks: int) -> list[object]:
+    todo = list(reversed(calls))
+    results: list[object] = []
+
+    async def worker() -> None:
+        while todo:
+            call = todo.pop()
+            try:
+                results.append(await call())
+            except (RateLimitError, NotFoundError) as exc:
+                results.append(exc)
+
+    await asyncio.gather(*(worker() for _ in range(tasks)))
+    return results
+
+
+@pytest.mark.parametrize("skewed", [False, True], ids=["plain", "skewed"])
+async def test_fifty_tasks_use_each_window_whole_without_a_429(
+    monkeypatch: pytest.MonkeyPatch, fast: FastClock, skewed: bool
+) -> None:
+    use_gate(monkeypatch, fast, RateLimitGate)
+    server = LocalHub(models=20, datasets=1, spaces=1, rate_limit=(QUOTA, WINDOW), clock=fast)
+    if skewed:
+        skew(server)
+    async with server, HubClient(server.url, token="hf_local_token", retry=POLICY) as hub:
+        calls = [lambda: hub.models.info(MODEL)] * 330
+        server.reset_rate_limits()  # window 0 starts with the crawl
+        results = await crawl(hub, calls, tasks=50)
+        assert checked_out_connections(hub) == 0
+    used, refused = per_window(server, "hf_local_token")
+    assert all(not isinstance(r, Exception) for r in results)
+    assert refused == 0
+    assert all(n >= 0.95 * QUOTA for n in used[:-1]), used
+    assert sum(used) >= 330
+
+
+@pytest.mark.parametrize("fast", [3.0], indirect=True)
+async def test_views_of_several_tokens_and_buckets_each_use_their_quota(
+    monkeypatch: pytest.MonkeyPatch, fast: FastClock
+) -> None:
+    use_gate(monkeypatch, fast, RateLimitGate)
+    server = LocalHub(models=20, datasets=1, spaces=1, rate_limit=(QUOTA, WINDOW), clock=fast)
+    skew(server)
+    async with server, HubClient(server.url, token=False, retry=POLICY) as root:
+        # two views per token (they share its quota), and the anonymous client itself
+        views = [root.with_options(token=t) for t in TOKENS for _ in range(2)] + [root]
+        crawls = [
+            crawl(root, [lambda v=view: v.models.info(MODEL)] * n, tasks=20)
+            for view, n in zip(views, [65] * 6 + [130], strict=True)
+        ]
+        pages = [lambda i=i: views[0].request("GET", f"/{MODEL}/tree/x{i}") for i in range(130)]
+        files = [
+            lambda i=i: views[1].request("GET", f"/{MODEL}/resolve/main/{i}") for i in range(130)
+        ]
+        server.reset_rate_limits()
+        crawls += [crawl(root, pages, tasks=20), crawl(root, files, tasks=20)]
+        results = [r for rs in await asyncio.gather(*crawls) for r in rs]
+        assert checked_out_connections(root) == 0
+    assert not any(isinstance(r, RateLimitError) for r in results)
+    for caller, bucket in [
+        *((t, "api") for t in TOKENS),
+        ("ip:127.0.0.1", "api"),
+        (TOKENS[0], "pages"),
+        (TOKENS[0], "resolvers"),
+    ]:
+        used, refused = per_window(server, caller, bucket)
+        assert refused == 0
+        assert len(used) >= 3
+        assert all(n >= 0.95 * QUOTA for n in used[:-1]), (caller, bucket, used)
+
+
+async def test_with_the_gate_off_the_same_crawl_is_refused(
+    monkeypatch: pytest.MonkeyPatch, fast: FastClock
+) -> None:
+    use_gate(monkeypatch, fast, OpenGate)
+    server = LocalHub(models=20, datasets=1, spaces=1, rate_limit=(QUOTA, WINDOW), clock=fast)
+    async with server, HubClient(server.url, token="hf_local_token", retry=POLICY) as hub:
+        server.reset_rate_limits()
+        await crawl(hub, [lambda: hub.models.info(MODEL)] * 330, tasks=50)
+    used, refused = per_window(server, "hf_local_token")
+    assert refused > 50, (used, refused)
+
+
+async def test_one_tenants_spent_quota_does_not_block_another() -> None:
+    server = LocalHub(models=5, datasets=1, spaces=1, rate_limit=(5, 300))
+    policy = RetryPolicy(max_retries=0, max_rate_limit_wait=0)
+    async with server, HubClient(server.url, token=False, retry=policy) as root:
+        alice, alice_too = (root.with_options(token="hf_local_alice") for _ in range(2))
+        bob = root.with_options(token="hf_local_bob")
+        for _ in range(5):
+            await alice.models.info(MODEL)
+        with pytest.raises(RateLimitError) as refused:
+            await alice_too.models.info(MODEL)  # a view of the same token shares its quota
+        assert refused.value.status is None  # the gate said so, the server was not asked
+        assert (refused.value.remaining, refused.value.limit) == (0, 5)
+        assert "hf_local_alice" not in str(refused.value) + repr(refused.value)
+        assert all([await bob.models.info(MODEL) for _ in range(5)])
+    assert sum(no for _, no in server.rate_limiter.windows.values()) == 0
+
+
+async def test_a_gate_wait_beyond_the_deadline_is_refused_at_once() -> None:
+    server = LocalHub(models=5, datasets=1, spaces=1, rate_limit=(1, 300))
+    async with server, HubClient(server.url, token="hf_local_token") as hub:
+        await hub.models.info(MODEL)
+        started = time.monotonic()
+        with pytest.raises(RateLimitError) as refused:
+            await hub.models.info(MODEL, timeout=5)
+        assert time.monotonic() - started < 0.5
+        err = refused.value
+        assert err.status is None and err.retry_after is not None and err.retry_after > 250
+        assert (err.remaining, err.limit, err.window) == (0, 1, 300)
+        assert err.reset_in is not None and 250 < err.reset_in <= 300
+
+
+async def test_time_waiting_behind_the_probe_counts_against_the_deadline() -> None:
+    server = LocalHub(models=5, datasets=1, spaces=1, rate_limit=(100, 300))
+    server.faults.add(Fault(kind="stall", delay=1.5, path="^/api/", times=1))
+    async with server, HubClient(server.url, token="hf_local_token") as hub:
+        probe = asyncio.ensure_future(hub.models.info(MODEL))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(HubTimeoutError):
+            await hub.models.info(MODEL, timeout=0.3)
+        assert 0.25 < time.monotonic() - started < 1.0
+        assert await probe  # the probe itself is unharmed
+        assert await hub.models.info(MODEL, timeout=0.3)  # and the quota is known now
+
+
+async def test_late_answers_and_the_window_tally_of_the_local_hub(fast: FastClock) -> None:
+    server = LocalHub(models=5, datasets=1, spaces=1, rate_limit=(2, WINDOW), clock=fast)
+    late = server.faults.add(Fault(kind="late", delay=0.2, path="^/api/", times=1))
+    async with server, HubClient(server.url, token="hf_local_token") as hub:
+        started = time.monotonic()
+        first = await hub.request("GET", f"/api/models/{MODEL}")
+        assert time.monotonic() - started >= 0.2
+    assert late.fired == 1
+    # counted before it was held back: its RateLimit says so
+    assert first.headers["RateLimit"].startswith('"api";r=1;')
+    assert server.rate_limiter.windows == {("hf_local_token", "api", 0): (1, 0)}
+    with pytest.raises(ValueError, match="positive delay"):
+        Fault(kind="late")
