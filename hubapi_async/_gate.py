@@ -13,28 +13,30 @@ arrives; requests overtake each other on the way (a new connection is slower tha
 one, answers are slow or fast), so the answer to request N says nothing about requests
 whose answers had not arrived when N was sent: they may have been counted before N (and
 be in ``r``) or after it (and not be). Only the requests *settled* before N was sent (an
-answer received, or known never sent) are surely in ``r`` if they are in N's window. So
-N's answer bounds its window's final count by ``(q - r) + (requests sent, other than N,
-not settled when N was sent)``, and the gate may send while ``sent < r + settled_before_N
-+ 1`` (the *cap* of N). Every answer gives such a cap; the best one holds.
+answer received, or known never sent) were surely counted before N. So N's window ends
+with at most ``(q - r) + (requests sent, other than N, not settled when N was sent)``,
+and a later window holds at most the latter: the gate may send while ``sent < r +
+settled_before_N + 1`` (N's *cap*), whatever window the server is in by then.
 
-Windows. ``t`` is whole seconds rounded up (as the Hub's own limiter does), so the window
-N was counted in ends in ``(sent_N + t - 1, received_N + t]``. Answers whose intervals
-overlap are of the same window (windows are ``w`` apart), the view narrows to the
-intersection, and when its upper end passes the window is surely over: the quota is
-restored, less every request that may be counted in the new window (all those not yet
-known to belong to an older one: in flight, or settled too late to tell). Late answers
-from the old window are recognised by their interval and stop counting against the new
-one; an answer that could be of two windows is counted against both and teaches nothing.
+Windows. ``t`` is whole seconds and the Hub does not say how it rounds, so N's window
+ends in ``(sent_N + t - 1, received_N + t + 1]``. Answers whose intervals can only be of
+the view's window narrow it; once its upper end passes, the window is surely over and
+(with the ``RateLimit-Policy`` quota) the quota is restored, less every request that may
+be counted in the new window: those in flight, and those settled without saying which
+window they were in. A late answer from the old window is told apart by its interval
+(windows are ``w`` apart) and stops counting against the new one; one that could be of
+either counts against both. Without a policy the next window is learned by a new probe.
+When answers take a good part of a window, fewer of them can be placed, and the gate
+sends less rather than risk a 429.
 
 Between answers nothing is assumed: a request that failed without an answer may still
 reach the server, so it counts as unsettled for ``min(w, 30 s)``. With no view yet, one
 request (the probe) learns the quota while the others wait; a probe that fails or takes
 more than a few seconds lets the next one go. A bucket whose first answers carry no
 ``RateLimit`` header is left ungated (only ``max_concurrency`` applies). A 429 pauses the
-whole bucket until ``t + 1`` (with backoff when it has no header) and from then on the
-bucket's windows are assumed to end up to one second later than ``t`` says. A wait the
-gate knows to be longer than allowed is refused at once (``GateRefused``).
+whole bucket until ``t + 1`` (with backoff when it has no header). A wait the gate knows
+to be longer than allowed is refused at once (``GateRefused``); a wait for answers still
+to come is bounded by the caller's deadline.
 
 Credentials are keyed by a salted hash, so neither the token nor a stable digest of it is
 kept; ``with_options`` views with the same token share their buckets.
@@ -50,6 +52,7 @@ import math
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Final
 
 from ._protocol import RateLimitPolicy, RateLimitState
@@ -62,10 +65,9 @@ log = logging.getLogger("hubapi_async")
 _PROBE_PATIENCE: Final = 5.0
 #: How long a request that ended without an answer may still be counted by the server.
 _ABANDONED_AGE: Final = 30.0
-#: ``t`` is whole seconds: the true time to reset is above ``t - 1``.
+#: ``t`` is whole seconds, rounded one way or the other: the true time to reset lies in
+#: ``(t - 1, t + 1]`` (the Hub does not say; its own client adds a second too).
 _ROUNDING: Final = 1.0
-#: Extra seconds a window may last beyond ``t`` once a 429 proved the view wrong.
-_LEARNED_SLACK: Final = 1.0
 #: The longest pause for 429s without headers.
 _MAX_BARE_PAUSE: Final = 60.0
 #: Idle buckets beyond this many are forgotten (a service may see many tokens).
@@ -112,13 +114,11 @@ class Ticket:
         return f"<Ticket #{self.seq} {self._bucket.name!r} of {self._bucket.cred}>"
 
 
+@dataclass(slots=True)
 class _Waiter:
-    __slots__ = ("deadline", "future", "since")
-
-    def __init__(self, future: asyncio.Future[Ticket], since: float, max_wait: float) -> None:
-        self.future = future
-        self.since = since
-        self.deadline = since + max_wait
+    future: asyncio.Future[Ticket]
+    since: float
+    deadline: float  # the latest time it accepts to go
 
 
 class _Bucket:
@@ -138,13 +138,13 @@ class _Bucket:
         self.epoch = 0
         self.lo = -_INF  # its end lies in (lo, hi]
         self.hi = _INF
+        self.guess_hi = _INF  # while hi is unknown after a rollover: surely over by then
         self.cap: int | None = None  # the best evidence: send while sent < cap
         self.base: int | None = None  # a restored quota: send while sent < base + prior
         self.quota: int | None = None  # RateLimit-Policy q and w
         self.window: float | None = None
         self.q_lo = 0  # the largest r + 1 seen (a lower bound of the quota)
         self.t_max = 0.0
-        self.slack = 0.0
         self.last: tuple[int, float, float] | None = None  # r, t, when
         self.paused_until = -_INF
         self.bare_429s = 0
@@ -160,6 +160,10 @@ class _Bucket:
         self.wait_time = 0.0
         self.refused = 0
         self.seen_429 = 0
+
+    def end(self) -> float:
+        """When the view's window is surely over."""
+        return self.hi if self.hi < _INF else self.guess_hi
 
     def limit(self) -> float:
         """Requests may be sent while ``sent`` is below this."""
@@ -245,7 +249,7 @@ class RateLimitGate:
             if wait is not None and wait > max_wait:
                 raise self._refusal(b, wait, max_wait, now)
         future: asyncio.Future[Ticket] = asyncio.get_running_loop().create_future()
-        b.waiters.append(_Waiter(future, now, max_wait))
+        b.waiters.append(_Waiter(future, now, now + max_wait))
         b.waited += 1
         self._pump(b)
         try:
@@ -264,9 +268,9 @@ class RateLimitGate:
             return _GO, 0.0, _INF
         if b.has_view and b.sent < b.limit():
             return _GO, 0.0, _INF
-        if b.has_view and b.hi < _INF:  # answers in flight may give room, else the reset
+        if b.has_view and (end := b.end()) < _INF:  # answers in flight may give room
             in_flight = b.sent - b.settled - len(b.abandoned)
-            return _WAIT, (None if in_flight > 0 else b.hi - now), b.hi
+            return _WAIT, (None if in_flight > 0 else end - now), end
         # no view, or no idea when this window ends: one request finds out
         if b.probes == 0 or now >= b.probe_at + _PROBE_PATIENCE:
             return _PROBE, 0.0, _INF
@@ -286,20 +290,10 @@ class RateLimitGate:
             why = f"the {b.name!r} bucket is paused for {wait:.1f} s after a 429"
         else:
             why = f"the {b.name!r} rate limit is spent until its window resets in {wait:.1f} s"
-        reset_in = wait
-        remaining: int | None = None
-        if b.last is not None:
-            remaining = b.last[0]
-            reset_in = max(0.0, b.last[1] - (now - b.last[2]))
-        return GateRefused(
-            f"{why}, beyond the allowed wait of {max(max_wait, 0.0):.1f} s",
-            bucket=b.name,
-            wait=wait,
-            remaining=remaining,
-            reset_in=reset_in,
-            limit=b.quota,
-            window=b.window,
-        )
+        r, t, at = b.last if b.last is not None else (None, wait, now)
+        message = f"{why}, beyond the allowed wait of {max(max_wait, 0.0):.1f} s"
+        fields = {"bucket": b.name, "wait": wait, "remaining": r, "limit": b.quota}
+        return GateRefused(message, reset_in=max(0.0, t - (now - at)), window=b.window, **fields)
 
     def _pump(self, b: _Bucket) -> None:
         """Admit, refuse or keep the waiters of ``b`` in order; wake up when time may help."""
@@ -368,11 +362,15 @@ class RateLimitGate:
         while b.abandoned and b.abandoned[0] <= now:
             b.abandoned.popleft()
             self._settled_blind(b, now)
-        if b.has_view and now >= b.hi and now >= b.paused_until:
-            w = b.window
+        if b.has_view and now >= b.end() and now >= b.paused_until:
+            # the new window's end is learned from its first answers (windows may be
+            # aligned, or start with the first request after the last one ended)
             lo = max(b.lo + self._min_spacing(b), now)
-            hi = now + w + b.slack if w else _INF
-            self._advance(b, lo, hi, cap=None, base=b.quota or b.q_lo or None)
+            self._advance(b, lo, _INF, cap=None, base=b.quota)
+            # if no answer of the new window comes: the one holding now ends within w
+            b.guess_hi = now + (b.window or _INF) + _ROUNDING
+            # with no policy, neither the quota nor the window is known: probe again
+            b.has_view = b.window is not None
 
     def _min_spacing(self, b: _Bucket) -> float:
         """The least time between the ends of two windows."""
@@ -474,25 +472,28 @@ class RateLimitGate:
         b.t_max = max(b.t_max, t)
         b.last = (r, t, now)
         b.ungated = False
-        if status == 429:
-            b.slack = _LEARNED_SLACK
         lo = ticket.sent_at + t - _ROUNDING
-        hi = now + t + b.slack
+        hi = now + t + _ROUNDING
         cap = r + ticket.settled_before + 1
         if not b.has_view:
             self._advance(b, lo, hi, cap=cap, base=None)
             b.in_view += 1
             return
+        # a cap holds for its window and every later one: whatever the window, keep it
+        b.cap = cap if b.cap is None else max(b.cap, cap)
+        if ticket.epoch == b.epoch:  # sent in this view: counted in its window or later
+            b.hi = min(b.hi, hi)
         spacing = self._min_spacing(b)
+        # could N's window end where the view's does, after it, before it? (a later one
+        # started after the view's ended, so N would have been counted after b.lo)
         same = lo < b.hi and b.lo < hi
-        later = b.hi < _INF and hi > b.lo + spacing
-        earlier = ticket.epoch < b.epoch and lo < b.hi - spacing
+        later = now > b.lo and hi > b.lo + spacing
+        earlier = ticket.epoch < b.epoch and max(lo, ticket.sent_at) < b.hi - spacing
         if same and not later and not earlier:
             b.in_view += 1
             b.lo, b.hi = max(b.lo, lo), min(b.hi, hi)
-            b.cap = cap if b.cap is None else max(b.cap, cap)
         elif later and not same and not earlier:
-            self._advance(b, lo, hi, cap=cap, base=b.quota or b.q_lo or None)
+            self._advance(b, lo, hi, cap=b.cap, base=b.quota)
             b.in_view += 1
         elif earlier and not same and not later:
             b.prior += 1

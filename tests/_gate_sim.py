@@ -76,24 +76,48 @@ class FakeClock:
 
 
 class WindowServer:
-    """The Hub's limiter: fixed windows aligned on ``start``, per (credential, bucket).
+    """A fixed-window limiter per (credential, bucket), as the Hub's.
 
-    Like the Hub (and the local Hub), ``t`` is the time to reset rounded up, at least 1.
+    Windows are aligned on ``start`` (as the local Hub's), or with ``aligned=False`` each
+    starts with the first request after the last one ended. ``t`` is the time to reset
+    rounded up, at least 1 (as the local Hub's), or ``"down"`` / ``"nearest"``.
     """
 
-    def __init__(self, clock: FakeClock, quota: int, window: float) -> None:
+    def __init__(
+        self,
+        clock: FakeClock,
+        quota: int,
+        window: float,
+        *,
+        aligned: bool = True,
+        rounding: str = "up",
+    ) -> None:
         self.clock = clock
         self.quota = quota
         self.window = window
+        self.aligned = aligned
+        self.rounding = rounding
         self.start = clock()
         self._used: dict[tuple[str, str], tuple[int, int]] = {}
+        self._starts: dict[tuple[str, str], tuple[float, int]] = {}
         #: (credential, bucket, window number) -> [allowed, refused]
         self.tally: dict[tuple[str, str, int], list[int]] = {}
 
     def hit(self, cred: str, bucket: str) -> tuple[int, RateLimitState, RateLimitPolicy]:
-        elapsed = self.clock() - self.start
-        k = int(elapsed // self.window)
-        reset_in = max(1, math.ceil((k + 1) * self.window - elapsed))
+        now = self.clock()
+        if self.aligned:
+            k = int((now - self.start) // self.window)
+            left = self.start + (k + 1) * self.window - now
+        else:
+            began, k = self._starts.get((cred, bucket), (-math.inf, -1))
+            if now >= began + self.window:
+                began, k = now, k + 1
+                self._starts[(cred, bucket)] = (began, k)
+            left = began + self.window - now
+        if self.rounding == "up":
+            reset_in = max(1, math.ceil(left))
+        else:
+            reset_in = math.floor(left) if self.rounding == "down" else round(left)
         seen, used = self._used.get((cred, bucket), (k, 0))
         if seen != k:
             used = 0

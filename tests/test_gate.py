@@ -126,12 +126,12 @@ async def test_the_whole_quota_goes_without_waiting_for_answers() -> None:
     assert await held(gate)
 
 
-async def test_success_with_zero_remaining_waits_t() -> None:
+async def test_success_with_zero_remaining_waits_t_and_a_second_of_rounding() -> None:
     gate, clock = make_gate()
     probe = await go(gate)
     answer(gate, probe, r=0, t=12)
     waiter = asyncio.ensure_future(gate.acquire("api", credential="tok", max_wait=60))
-    await clock.advance(11.9)
+    await clock.advance(12.9)
     assert not waiter.done()
     await clock.advance(0.2)
     assert waiter.done()  # a new window: the quota is restored at once (no new probe)
@@ -147,7 +147,7 @@ async def test_rollover_counts_requests_in_flight_against_the_new_window() -> No
     for _ in range(5):
         answer(gate, await go(gate), r=0, t=100, policy=policy)
     assert await held(gate)
-    await clock.advance(100)
+    await clock.advance(101)
     # new window: 10, less the 4 still in flight (they may be counted in it)
     fresh = [await go(gate) for _ in range(6)]
     assert await held(gate)
@@ -167,7 +167,7 @@ async def test_an_answer_that_may_be_of_either_window_counts_in_both() -> None:
     slow = await go(gate)
     for _ in range(8):
         answer(gate, await go(gate), r=0, t=100, policy=policy)
-    await clock.advance(100)
+    await clock.advance(101)
     assert [await go(gate) for _ in range(9)]
     assert await held(gate)
     await clock.advance(150)  # slow answers late with t=200: its window is unclear
@@ -253,7 +253,7 @@ async def test_a_known_wait_beyond_the_allowed_one_is_refused_at_once() -> None:
     answer(gate, probe, r=0, t=50)
     with pytest.raises(GateRefused) as refused:
         await gate.acquire("api", credential="tok", max_wait=10)
-    assert refused.value.wait == pytest.approx(50)
+    assert refused.value.wait == pytest.approx(51)  # t, and a second for its rounding
     assert refused.value.limit == 60
     assert clock.sleeps == []
     assert gate.stats()[(gate.credential_id("tok"), "api")]["refused"] == 1
