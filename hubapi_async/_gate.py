@@ -475,8 +475,10 @@ class RateLimitGate:
         lo = ticket.sent_at + t - _ROUNDING
         hi = now + t + _ROUNDING
         cap = r + ticket.settled_before + 1
-        if not b.has_view:
-            self._advance(b, lo, hi, cap=cap, base=None)
+        if not b.has_view:  # the first answer, or a probe after a rollover without policy
+            if b.epoch == 0:
+                self._advance(b, lo, hi, cap=cap, base=None)
+            b.has_view, b.lo, b.hi, b.cap = True, lo, hi, cap
             b.in_view += 1
             return
         # a cap holds for its window and every later one: whatever the window, keep it

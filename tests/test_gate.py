@@ -159,6 +159,23 @@ async def test_rollover_counts_requests_in_flight_against_the_new_window() -> No
     assert len(fresh) + len(more) == 10
 
 
+async def test_without_a_policy_each_window_starts_with_a_probe() -> None:
+    gate, clock = make_gate()
+    probe = await go(gate)
+    answer(gate, probe, r=2, t=10, policy=None)
+    burst = [await go(gate) for _ in range(2)]
+    for t in burst:
+        answer(gate, t, r=0, t=10, policy=None)
+    assert await held(gate)
+    await clock.advance(11)
+    first = await go(gate)
+    assert first.probe  # the quota is not known: one request learns the new window's
+    assert await held(gate)
+    answer(gate, first, r=2, t=10, policy=None)
+    assert [await go(gate) for _ in range(2)]
+    assert await held(gate)
+
+
 async def test_an_answer_that_may_be_of_either_window_counts_in_both() -> None:
     gate, clock = make_gate()
     policy = RateLimitPolicy(bucket="api", quota=10, window=300)
@@ -324,3 +341,48 @@ async def test_pauses_are_logged_at_info(caplog: pytest.LogCaptureFixture) -> No
     assert any("429 on 'api'" in m for m in messages)
     assert any("holding 'api' requests 10.0s after a 429" in m for m in messages)
     waiter.cancel()
+
+
+async def test_an_answer_naming_another_bucket_is_not_taken_for_this_one() -> None:
+    gate, _ = make_gate()
+    probe = await go(gate, "api")
+    answer(gate, probe, r=10)
+    odd = await go(gate, "api")
+    answer(gate, odd, r=0, t=50, bucket="whoami")  # a stricter bucket of its own
+    assert not await held(gate, "api")  # api's room is not taken away by whoami's r=0
+    other = await go(gate, "api")
+    answer(gate, other, r=0, t=50, status=429, bucket="whoami")
+    assert await held(gate, "api")  # but a 429 pauses the bucket the request went through
+
+
+async def test_a_ticket_handed_back_twice_counts_once() -> None:
+    gate, _ = make_gate()
+    probe = await go(gate)
+    answer(gate, probe, r=5)
+    ticket = await go(gate)
+    gate.release(ticket)
+    gate.release(ticket, sent=False)
+    b = gate._bucket("tok", "api")
+    assert (b.sent, len(b.abandoned)) == (2, 1)
+
+
+async def test_waiters_end_with_the_error_when_the_gate_can_no_longer_sleep() -> None:
+    class Closed(Exception):
+        pass
+
+    clock = FakeClock()
+
+    async def sleep(delay: float) -> None:
+        raise Closed("the client is closed")
+
+    gate = RateLimitGate(clock=clock, sleep=sleep)
+    probe = await go(gate)
+    answer(gate, probe, r=0, t=30)
+    waiter = asyncio.ensure_future(gate.acquire("api", credential="tok", max_wait=60))
+    cancelled = asyncio.ensure_future(gate.acquire("api", credential="tok", max_wait=60))
+    await FakeClock.settle()
+    cancelled.cancel()
+    await FakeClock.settle()
+    with pytest.raises(Closed):
+        await waiter
+    assert not gate._bucket("tok", "api").waiters
