@@ -366,7 +366,7 @@ class RateLimitGate:
             # the new window's end is learned from its first answers (windows may be
             # aligned, or start with the first request after the last one ended)
             lo = max(b.lo + self._min_spacing(b), now)
-            self._advance(b, lo, _INF, cap=None, base=b.quota)
+            self._advance(b, lo, _INF, cap=b.cap, base=b.quota)  # caps still hold
             # if no answer of the new window comes: the one holding now ends within w
             b.guess_hi = now + (b.window or _INF) + _ROUNDING
             # with no policy, neither the quota nor the window is known: probe again
@@ -478,7 +478,7 @@ class RateLimitGate:
         if not b.has_view:  # the first answer, or a probe after a rollover without policy
             if b.epoch == 0:
                 self._advance(b, lo, hi, cap=cap, base=None)
-            b.has_view, b.lo, b.hi, b.cap = True, lo, hi, cap
+            b.has_view, b.lo, b.hi, b.cap = True, lo, hi, max(cap, b.cap or cap)
             b.in_view += 1
             return
         # a cap holds for its window and every later one: whatever the window, keep it
