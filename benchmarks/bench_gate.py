@@ -9,7 +9,7 @@ gate, then with the gate switched off (every request sent at once; 429s are retr
 the server's ``t`` + 1 s, as the retry policy says). Each mode runs twice: plain, and with
 skewed latencies (20 % of requests held 0.3 s before the limiter counts them, 25 % of
 answers held 0.3 s after, 3 % of bodies cut and retried). Printed per run: requests the
-server allowed in each window, its 429s, and the wall time.
+server allowed in each window, its 429s in each window, and the wall time.
 """
 
 from __future__ import annotations
@@ -62,10 +62,13 @@ async def run(args: argparse.Namespace, *, gate: bool, skewed: bool) -> str:
         elapsed = time.monotonic() - started
     tally: dict[int, Any] = {k: v for (c, b, k), v in server.rate_limiter.windows.items()}
     used = [tally.get(k, (0, 0))[0] for k in range(max(tally) + 1)]
-    refused = sum(no for _, no in tally.values())
+    refused = [tally.get(k, (0, 0))[1] for k in range(max(tally) + 1)]
     mode = f"gate {'on ' if gate else 'off'}, {'skewed' if skewed else 'plain '}"
     lost = f", {failed} calls failed" if failed else ""
-    return f"{mode}: allowed per window {used}, 429s {refused}{lost}, {elapsed:.1f} s"
+    return (
+        f"{mode}: allowed per window {used}, 429s per window {refused} ({sum(refused)})"
+        f"{lost}, {elapsed:.1f} s"
+    )
 
 
 async def main() -> None:
