@@ -24,7 +24,7 @@ import tenacity
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._gate import GateRefused, RateLimitGate
+from ._gate import GateRefused, RateLimitGate, Ticket
 from ._protocol import (
     bucket_for_path,
     error_for_response,
@@ -273,11 +273,17 @@ class Transport:
         if call.body is not None:
             headers["Content-Type"] = "application/json"
         headers.pop("Authorization", None)
-        token = call.opts.token
-        implicit_ok = call.write or call.opts.token_explicit or not self._disable_implicit_token
-        if token and implicit_ok and self.same_origin(url):
+        token = self._credential(call, url)
+        if token:
             headers["Authorization"] = f"Bearer {token}"
         return headers
+
+    def _credential(self, call: _Call, url: URL) -> str | None:
+        """The token a request to ``url`` carries (None: anonymous)."""
+        implicit_ok = call.write or call.opts.token_explicit or not self._disable_implicit_token
+        if call.opts.token and implicit_ok and self.same_origin(url):
+            return call.opts.token
+        return None
 
     def _remaining(self, call: _Call) -> float:
         if call.deadline_at is None:
@@ -377,19 +383,18 @@ class Transport:
         assert isinstance(response, Response)
         return response
 
-    async def _gate_pass(self, call: _Call, bucket: str) -> int:
+    async def _gate_pass(self, call: _Call, bucket: str) -> Ticket:
         assert self.gate is not None
         max_wait = min(call.opts.retry.max_rate_limit_wait, self._remaining(call))
+        credential = self._credential(call, call.url)
         try:
-            seq, queued = await self.gate.acquire(bucket, max_wait=max_wait)
-            if call.deadline_at is not None:
-                call.deadline_at += queued  # waiting for a quota probe is queueing
-            return seq
+            async with asyncio.timeout_at(call.deadline_at):  # gate waits count
+                return await self.gate.acquire(bucket, credential=credential, max_wait=max_wait)
+        except TimeoutError:
+            raise self._deadline_error(call) from call.last_error
         except GateRefused as refused:
             raise RateLimitError(
-                f"the {bucket!r} rate limit is spent: the next request could go in "
-                f"{refused.wait:.0f} s, beyond the allowed wait of {max_wait:.0f} s; "
-                "slow down, raise RetryPolicy(max_rate_limit_wait=...) or the deadline",
+                f"{refused}; slow down, raise RetryPolicy(max_rate_limit_wait=...) or the deadline",
                 status=None,
                 url=str(call.url.with_query(None)),
                 retry_after=refused.wait,
@@ -406,13 +411,13 @@ class Transport:
             raise mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
         assert self._slots is not None and self._loop is not None
         bucket = bucket_for_path(call.url.path)
-        seq = await self._gate_pass(call, bucket)
+        ticket = await self._gate_pass(call, bucket)
         queued_at = self._loop.time()
         try:
             await self._slots.acquire()
         except BaseException:
             assert self.gate is not None
-            self.gate.release(bucket, seq)
+            self.gate.release(ticket, sent=False)
             raise
         if call.deadline_at is not None:
             call.deadline_at += self._loop.time() - queued_at
@@ -422,7 +427,7 @@ class Transport:
                 raise mark(HubConnectionError(_CLOSED_MESSAGE), retryable=False)
             try:
                 async with asyncio.timeout_at(call.deadline_at) as scope:
-                    result = await self._exchange(call, bucket, seq, stream=stream)
+                    result = await self._exchange(call, ticket, stream=stream)
             except TimeoutError as exc:
                 if scope.expired():
                     raise self._deadline_error(call) from (call.last_error or exc)
@@ -440,7 +445,7 @@ class Transport:
                 self._slots.release()
 
     async def _exchange(
-        self, call: _Call, bucket: str, seq: int, *, stream: bool
+        self, call: _Call, ticket: Ticket, *, stream: bool
     ) -> Response | tuple[aiohttp.ClientResponse, Response]:
         assert self.gate is not None
         session = self._bind()
@@ -472,7 +477,7 @@ class Transport:
                     raise self._connection_error(call, url, exc, sent=guard.sends > 0) from exc
                 finally:
                     self.wire_requests += guard.sends
-                self._observe(bucket, seq, resp)
+                self._observe(ticket, resp)
                 observed = True
                 if resp.status in _REDIRECTS and "Location" in resp.headers:
                     location = resp.headers["Location"]
@@ -511,13 +516,12 @@ class Transport:
             )
         finally:
             if not observed:
-                self.gate.release(bucket, seq)
+                self.gate.release(ticket)
 
-    def _observe(self, bucket: str, seq: int, resp: aiohttp.ClientResponse) -> None:
+    def _observe(self, ticket: Ticket, resp: aiohttp.ClientResponse) -> None:
         assert self.gate is not None
         self.gate.observe(
-            bucket,
-            seq,
+            ticket,
             status=resp.status,
             state=parse_ratelimit(resp.headers.get("RateLimit")),
             policy=parse_ratelimit_policy(resp.headers.get("RateLimit-Policy")),

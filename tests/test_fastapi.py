@@ -232,11 +232,6 @@ async def test_exhausted_quota_is_a_429_with_retry_after(
         assert "rate limit" in resp.json()["error"].lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the client's rate-limit gate is shared by every token: one tenant's 429 pauses "
-    "the others (it must be kept per credential)",
-)
 async def test_one_tenants_exhausted_quota_does_not_block_another(
     local: LocalHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:

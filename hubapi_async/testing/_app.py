@@ -117,6 +117,10 @@ class HubServer:
         """Misbehave as the :class:`FaultInjector` says."""
         path = request.raw_path.partition("?")[0]
         fault: Fault | None = self.faults.pick(request.method, path, request.app[ORIGIN])
+        if fault is not None and fault.kind == "late":
+            resp = await handler(request)
+            await asyncio.sleep(fault.delay)
+            return resp
         if fault is not None:
             if fault.delay > 0:
                 await asyncio.sleep(fault.delay)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 FAULT_KINDS: Final[frozenset[str]] = frozenset(
-    {"status", "reset", "stall", "truncate", "html", "bad_json"}
+    {"status", "reset", "stall", "late", "truncate", "html", "bad_json"}
 )
 FAULT_ORIGINS: Final[frozenset[str]] = frozenset({"hub", "cdn", "any"})
 
@@ -26,7 +26,10 @@ class Fault:
       a 429 with ``RateLimit`` headers, a 500. Only ``X-Request-Id`` and the headers you
       give are sent (no automatic ``RateLimit``: an edge refusal carries none).
     - ``"reset"``: close the TCP connection without any response.
-    - ``"stall"``: sleep ``delay`` seconds, then answer normally.
+    - ``"stall"``: sleep ``delay`` seconds, then answer normally (the request reaches the
+      rate limiter late, as on a slow new connection).
+    - ``"late"``: answer normally, but hold the answer ``delay`` seconds after the server
+      produced it (counted, then slow to come back: its ``RateLimit`` is stale on arrival).
     - ``"truncate"``: send the real answer's headers (full ``Content-Length``) and only
       half of its body, then close the connection.
     - ``"html"``: a ``text/html`` page with ``status`` (a CDN's ``502 Bad Gateway``, or a
@@ -34,7 +37,7 @@ class Fault:
     - ``"bad_json"``: a well-framed 200 ``application/json`` whose text is not valid JSON
       (``body`` if given).
 
-    ``delay`` also works with the other kinds (it is applied first).
+    ``delay`` also works with the other kinds (it is applied first, except for ``"late"``).
 
     Selection: ``path`` is a regular expression searched in the request path as sent
     (percent-encoding kept, no query; ``None``: every path), ``method`` an HTTP method,
@@ -69,8 +72,8 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {sorted(FAULT_KINDS)}")
         if self.origin not in FAULT_ORIGINS:
             raise ValueError(f"unknown origin {self.origin!r}; use 'hub', 'cdn' or 'any'")
-        if self.kind == "stall" and self.delay <= 0:
-            raise ValueError("a 'stall' fault needs a positive delay")
+        if self.kind in ("stall", "late") and self.delay <= 0:
+            raise ValueError(f"a {self.kind!r} fault needs a positive delay")
         if self.rate is not None and not 0.0 <= self.rate <= 1.0:
             raise ValueError("rate is a probability between 0 and 1")
         self._pattern = re.compile(self.path) if self.path is not None else None

@@ -48,6 +48,9 @@ class RateLimiter:
     """Counts requests per (caller, bucket) in fixed windows aligned on the limiter's start.
 
     With ``enforce=False`` requests are counted and headers sent, but never refused.
+    ``clock`` (seconds, monotonic) is the limiter's time, so tests can run windows on a
+    fake or faster clock. :attr:`windows` tallies every window's allowed and refused
+    requests.
     """
 
     def __init__(
@@ -66,13 +69,25 @@ class RateLimiter:
         self._clock = clock
         self._start = clock()
         self._counts: dict[tuple[str, str], tuple[int, int]] = {}
+        self._tally: dict[tuple[str, str, int], list[int]] = {}
         self._lock = threading.Lock()
 
     def reset(self) -> None:
         """Forget every count and start a new window now."""
         with self._lock:
             self._counts.clear()
+            self._tally.clear()
             self._start = self._clock()
+
+    @property
+    def windows(self) -> dict[tuple[str, str, int], tuple[int, int]]:
+        """``(caller, bucket, window number) -> (allowed, refused)`` since the last reset.
+
+        The caller is the token, or ``ip:<address>`` for anonymous requests; window 0 starts
+        when the limiter is created (or reset).
+        """
+        with self._lock:
+            return {key: (ok, no) for key, (ok, no) in self._tally.items()}
 
     def hit(self, caller: str, bucket: str, *, anonymous: bool, ip: str) -> Verdict:
         """Count one request of ``caller`` on ``bucket`` and say whether it may proceed."""
@@ -88,6 +103,8 @@ class RateLimiter:
             if not refused:
                 used += 1
             self._counts[(caller, bucket)] = (window_no, used)
+            tally = self._tally.setdefault((caller, bucket, window_no), [0, 0])
+            tally[1 if refused else 0] += 1
         remaining = max(0, self.quota - used)
         headers = {
             "RateLimit": f'"{bucket}";r={remaining};t={reset_in}',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Final
@@ -52,8 +53,9 @@ class LocalHub:
     (the owners of the private repos). ``rate_limit=(quota, window_seconds)`` refuses a
     caller's request beyond ``quota`` per window and bucket; ``None`` still sends the
     headers (quota 100000 per 300 s) but never refuses. ``page_size`` is both the default
-    and the largest listing page. With ``cdn=True`` parquet shards redirect (302) to a
-    second origin (``cdn_url``) that serves the bytes.
+    and the largest listing page. ``clock`` (monotonic seconds) drives the rate limiter's
+    windows, so a test can run them on a fake or faster clock. With ``cdn=True`` parquet
+    shards redirect (302) to a second origin (``cdn_url``) that serves the bytes.
 
     Run it in the current loop (``async with LocalHub() as url``), or in a background
     thread for synchronous clients (``with LocalHub().in_thread() as url``, or
@@ -75,6 +77,7 @@ class LocalHub:
         cdn: bool = True,
         cdn_port: int = 0,
         record_requests: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if min(models, datasets, spaces) < 0 or page_size < 1:
             raise ValueError("repo counts must be >= 0 and page_size >= 1")
@@ -87,9 +90,9 @@ class LocalHub:
         self.cdn_url = ""
         self.faults = FaultInjector(seed)
         if rate_limit is None:
-            limiter = RateLimiter(UNLIMITED_QUOTA, UNLIMITED_WINDOW, enforce=False)
+            limiter = RateLimiter(UNLIMITED_QUOTA, UNLIMITED_WINDOW, enforce=False, clock=clock)
         else:
-            limiter = RateLimiter(int(rate_limit[0]), float(rate_limit[1]))
+            limiter = RateLimiter(int(rate_limit[0]), float(rate_limit[1]), clock=clock)
         self.stores = {
             "model": RepoStore("model", models, seed),
             "dataset": RepoStore("dataset", datasets, seed),
