@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -104,8 +105,11 @@ def _set_width(fd: int, columns: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
 
 
-def run_on_terminal(argv: list[str], *, answer: bytes | None = None) -> tuple[int, str]:
-    """``hubapi ARGV`` with stdin, stdout and stderr on one 100-column terminal."""
+def run_on_terminal(
+    argv: list[str], *, answer: bytes | None = None, interrupt: bool = False
+) -> tuple[int, str]:
+    """``hubapi ARGV`` with stdin, stdout and stderr on one 100-column terminal; once it
+    asks ``[y/N]``, type ``answer``, or press Ctrl-C (SIGINT) with ``interrupt``."""
     master, slave = pty.openpty()
     _set_width(slave, 100)
     proc = subprocess.Popen(
@@ -126,9 +130,13 @@ def run_on_terminal(argv: list[str], *, answer: bytes | None = None) -> tuple[in
             if not data:
                 break
             chunks.append(data)
-            if answer is not None and b"[y/N]" in b"".join(chunks):
-                os.write(master, answer)
-                answer = None
+            if (answer is not None or interrupt) and b"[y/N]" in b"".join(chunks):
+                if interrupt:
+                    proc.send_signal(signal.SIGINT)
+                else:
+                    assert answer is not None
+                    os.write(master, answer)
+                answer, interrupt = None, False
         rc = proc.wait(timeout=30)
     finally:
         os.close(master)

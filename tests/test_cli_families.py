@@ -21,6 +21,7 @@ from hubapi_async.testing import LocalHub
 
 from ._cli_tools import Tap, run_on_terminal
 from .test_cli import records, run
+from .test_cli_crawl import children_get_sigint
 
 TOKEN = "hf_local_token"  # demo: admin of demo-org, which has resource groups
 BOB = "hf_local_bob"  # read-only member of demo-org
@@ -194,6 +195,9 @@ def test_a_delete_asks_first_on_a_terminal(thread_hub: str) -> None:
     rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], answer=b"n\n")
     assert rc == 2
     assert "Delete model repo doomed for good? [y/N]" in out and "not confirmed" in out
+    with children_get_sigint():
+        rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], interrupt=True)
+    assert (rc, out.splitlines()[-1]) == (130, "interrupted")
     rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], answer=b"y\n")
     assert rc == 0 and out.endswith("deleted model repo doomed\n")
     rc, out = run_on_terminal([*base, "repos", "delete", "doomed", "--yes", "--missing-ok"])
@@ -413,6 +417,52 @@ async def test_collection_writes(tap: Tap, local: LocalHub, twin: LocalHub, caps
         )
         with pytest.raises(NotFoundError):
             await hub.collections.get(EMPTY)
+
+
+async def test_write_messages_for_people_and_struct_output(
+    tap: Tap, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with HubClient(tap.url, token=TOKEN) as hub:
+        items = (await hub.collections.get(FAV)).items or ()
+    first, last = items[0], items[-1]
+    rc, out, _ = await cli(
+        capsys, tap.url, "collections", "add-item", FAV, first.id, first.type, "--exist-ok"
+    )
+    assert rc == 0 and out == line_of(tap.bodies("GET", "/api/collections/")[-1])  # the lookup
+    rc, out, _ = await cli(capsys, tap.url, "collections", "update", FAV, "--private", "--struct")
+    (row,) = records(out)
+    assert (
+        row["private"] is True and "object_id" in row["items"][0] and "_id" not in row["items"][0]
+    )
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # people, as on a terminal
+    expected = [
+        (
+            ["repos", "create", "demo/said"],
+            f"created model repo demo/said: {tap.target}/demo/said",
+        ),
+        (["repos", "create", "demo/said", "--exist-ok"], "model repo demo/said already exists: "),
+        (
+            ["repos", "settings", "demo/said", "--private", "--gated", "off"],
+            "updated model repo demo/said: visibility=private, gated=false",
+        ),
+        (
+            ["collections", "add-item", FAV, first.id, first.type, "--exist-ok"],
+            f"{first.type} {first.id} is already in {FAV} (",
+        ),
+        (
+            ["collections", "delete-item", FAV, last.object_id, "--missing-ok"],
+            f"removed item {last.object_id} from {FAV}",
+        ),
+        (
+            ["collections", "delete-item", FAV, last.object_id, "--missing-ok"],
+            f"no item {last.object_id} in {FAV}: none removed",
+        ),
+    ]
+    for argv, start in expected:
+        rc, out, err = await cli(capsys, tap.url, *argv)
+        assert (rc, err) == (0, "")
+        assert out.startswith(start) and out.count("\n") == 1 and "{" not in out, argv
 
 
 # -- hubapi crawl org-members -----------------------------------------------------------------

@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.handler == "write":
         from ._write import run_write
 
-        return asyncio.run(run_write(args))
+        return run_write(args)
     from ._read import run_read
 
     return asyncio.run(run_read(args))

@@ -10,6 +10,7 @@ JSON object saying what was done).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from ._common import UsageError, dump_line, open_client, raw_line, stdout_bytes
@@ -47,21 +48,33 @@ def confirm(cmd: WriteCommand, args: argparse.Namespace) -> None:
         raise UsageError(
             f"{question} Pass --yes to confirm (stdin is not a terminal: nothing can be asked)."
         )
-    sys.stderr.write(f"{question} [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
+    try:
+        sys.stderr.write(f"{question} [y/N] ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")  # "interrupted" then goes on a line of its own
+        raise
     if answer.strip().lower() not in ("y", "yes"):
         if not answer.endswith("\n"):
             sys.stderr.write("\n")
         raise UsageError("not confirmed: nothing was changed")
 
 
-async def run_write(args: argparse.Namespace) -> int:
-    """Run the write command the parser chose (``args.write_command``)."""
+def run_write(args: argparse.Namespace) -> int:
+    """Run the write command the parser chose (``args.write_command``).
+
+    The identifiers are checked and the question asked before the event loop starts, so
+    that Ctrl-C at the question interrupts at once.
+    """
     cmd: WriteCommand = args.write_command
-    mode = write_mode(args)
     cmd.check(args)
     confirm(cmd, args)
+    return asyncio.run(_send(cmd, args))
+
+
+async def _send(cmd: WriteCommand, args: argparse.Namespace) -> int:
+    mode = write_mode(args)
     async with open_client(args) as hub:
         view = HubView(hub)
         result = await cmd.call(view.client, args)
