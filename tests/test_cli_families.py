@@ -1,27 +1,26 @@
 """``hubapi`` for collections, papers, organizations, resource groups and repo management,
 against a local Hub: ``--json`` is the Hub's bytes (seen through a recording proxy),
-tables on a terminal, usage errors before any request, Hub errors as exit 1, writes that
-change the Hub and send exactly the SDK's requests, and the org-members crawl."""
+tables and cards on a terminal, usage errors before any request, Hub errors as exit 1,
+and the org-members crawl. The writes' own tests are in ``test_cli_families_writes.py``."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
 
-from hubapi_async import HubClient, NotFoundError, RepositoryNotFoundError
+from hubapi_async import HubClient
 from hubapi_async.cli import _crawl
 from hubapi_async.testing import LocalHub
 
 from ._cli_tools import Tap, run_on_terminal
 from .test_cli import records, run
-from .test_cli_crawl import children_get_sigint
 
 TOKEN = "hf_local_token"  # demo: admin of demo-org, which has resource groups
 BOB = "hf_local_bob"  # read-only member of demo-org
@@ -189,19 +188,40 @@ def test_terminal_tables_and_cards(thread_hub: str) -> None:
     )
 
 
-def test_a_delete_asks_first_on_a_terminal(thread_hub: str) -> None:
-    base = ["--endpoint", thread_hub, "--token", TOKEN]
-    assert run_on_terminal([*base, "repos", "create", "doomed"])[0] == 0
-    rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], answer=b"n\n")
-    assert rc == 2
-    assert "Delete model repo doomed for good? [y/N]" in out and "not confirmed" in out
-    with children_get_sigint():
-        rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], interrupt=True)
-    assert (rc, out.splitlines()[-1]) == (130, "interrupted")
-    rc, out = run_on_terminal([*base, "repos", "delete", "doomed"], answer=b"y\n")
-    assert rc == 0 and out.endswith("deleted model repo doomed\n")
-    rc, out = run_on_terminal([*base, "repos", "delete", "doomed", "--yes", "--missing-ok"])
-    assert (rc, out) == (0, "no model repo doomed: none deleted\n")
+async def test_cards_and_tables_of_papers_and_groups(
+    local: LocalHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with HubClient(local.url, token=TOKEN) as hub:
+        (daily,) = [p async for p in hub.papers.daily(limit=1)]
+        paper = await hub.papers.info(daily.paper.id)
+        citing = await hub.papers.repos(daily.paper.id)
+        group = (await hub.resource_groups.list("demo-org"))[0]
+    rc, out, _ = await cli(capsys, local.url, "papers", "info", paper.id, "--table")
+    card = dict(line.split(None, 1) for line in out.splitlines())
+    assert rc == 0 and card["id"] == paper.id and card["title"] == paper.title
+    assert card["authors"].startswith(", ".join(a.name for a in (paper.authors or ())[:2]))
+    assert card["models"].startswith(f"({paper.num_total_models}) ")
+    assert card["published"].endswith(" UTC") and "linked_models" not in card
+
+    rc, out, _ = await cli(capsys, local.url, "papers", "repos", paper.id, "--table")
+    header, *rows = out.splitlines()
+    assert (rc, header.split()) == (0, ["TYPE", "ID", "LIKES", "DOWNLOADS"])
+    ids = [m.id for m in citing.models or ()] + [d.id for d in citing.datasets or ()]
+    ids += [s.id for s in citing.spaces or ()]
+    assert [row.split()[1] for row in rows] == ids
+
+    argv = ("resource-groups", "get", "demo-org", group.id, "--table")
+    rc, out, _ = await cli(capsys, local.url, *argv)
+    card_text, table = out.split("\n\n")
+    card = dict(line.split(None, 1) for line in card_text.splitlines())
+    assert (rc, card["name"], card["auto_join"], card["users"]) == (0, "research", "off", "2")
+    assert [line.split() for line in table.splitlines()] == [
+        ["USER", "ROLE", "ADDED_BY"],
+        ["demo", "admin", "demo"],
+        ["alice", "write", "demo"],
+    ]
+    rc, out, _ = await cli(capsys, local.url, "resource-groups", "list", "demo-org", "--table")
+    assert out.splitlines()[1].split() == [group.id, "research", "2", "0", "off"]
 
 
 # -- usage errors and Hub errors --------------------------------------------------------------
@@ -273,196 +293,6 @@ async def test_hub_errors_exit_1_with_the_message_and_never_the_token(
     assert (rc, out) == (1, "")
     assert err.startswith("error: ") and message in err
     assert token not in err and "Traceback" not in err
-
-
-# -- writes: the Hub changes, and the wire is the SDK's ----------------------------------------
-
-Step = tuple[list[str], Callable[[HubClient], Awaitable[Any]]]
-
-
-async def play(
-    steps: list[Step], tap: Tap, local: LocalHub, twin: LocalHub, capsys: Any
-) -> list[tuple[str, list[bytes]]]:
-    """Run each step with the CLI (through the tap) and with the SDK (on the twin); check
-    both Hubs received the very same requests. Returns each step's output and answers."""
-    local.requests.clear()
-    twin.requests.clear()
-    outputs = []
-    for argv, _ in steps:
-        tap.answers.clear()
-        rc, out, err = await cli(capsys, tap.url, *argv)
-        assert (rc, err) == (0, ""), argv
-        outputs.append((out, [a.body for a in tap.answers if a.method != "GET"]))
-    async with HubClient(twin.url, token=TOKEN) as hub:
-        for _, sdk_call in steps:
-            await sdk_call(hub)
-    assert wire(local) == wire(twin)
-    return outputs
-
-
-async def test_repo_writes(tap: Tap, local: LocalHub, twin: LocalHub, capsys: Any) -> None:
-    steps: list[Step] = [
-        (
-            ["repos", "create", "demo/made", "--private"],
-            lambda h: h.repos.create("demo/made", private=True),
-        ),
-        (
-            ["repos", "create", "stage", "--type", "space", "--sdk", "gradio"],
-            lambda h: h.repos.create("stage", repo_type="space", sdk="gradio"),
-        ),
-        (
-            ["repos", "settings", "demo/made", "--public", "--gated", "manual"],
-            lambda h: h.repos.update_settings("demo/made", private=False, gated="manual"),
-        ),
-        (
-            ["repos", "move", "demo/made", "demo/renamed"],
-            lambda h: h.repos.move("demo/made", "demo/renamed"),
-        ),
-        (
-            ["repos", "delete", "demo/stage", "--type", "space", "--yes"],
-            lambda h: h.repos.delete("demo/stage", repo_type="space"),
-        ),
-        (
-            ["repos", "create", "demo/renamed", "--exist-ok"],
-            lambda h: h.repos.create("demo/renamed", exist_ok=True),
-        ),
-    ]
-    (
-        (created, answers),
-        (space, _),
-        (settings, _),
-        (moved, _),
-        (deleted, _),
-        (exists, _),
-    ) = await play(steps, tap, local, twin, capsys)
-    assert created == line_of(answers[0])  # the Hub's {"url", "name", "id"}, byte for byte
-    assert json.loads(space)["url"].endswith("/spaces/demo/stage")
-    assert json.loads(settings) == {
-        "repo_id": "demo/made",
-        "type": "model",
-        "visibility": "public",
-        "gated": "manual",
-    }
-    assert json.loads(moved) == {
-        "repo_id": "demo/renamed",
-        "moved_from": "demo/made",
-        "type": "model",
-    }
-    assert json.loads(deleted) == {"repo_id": "demo/stage", "type": "space", "deleted": True}
-    assert json.loads(exists) == {"url": f"{local.url}/demo/renamed", "name": "demo/renamed"}
-    async with HubClient(local.url, token=TOKEN) as hub:
-        info = await hub.models.info("demo/renamed")
-        assert (info.private, info.gated) == (False, "manual")
-        assert (await hub.models.info("demo/made")).id == "demo/renamed"  # a redirect now
-        with pytest.raises(RepositoryNotFoundError):
-            await hub.spaces.info("demo/stage")
-
-
-async def test_collection_writes(tap: Tap, local: LocalHub, twin: LocalHub, capsys: Any) -> None:
-    async with HubClient(local.url, token=TOKEN) as hub:
-        (dataset,) = [d.id async for d in hub.datasets.list(limit=1)]
-        first, second, *_ = [
-            item.object_id for item in (await hub.collections.get(FAV)).items or ()
-        ]
-    bert = "google-bert/bert-base-uncased"
-    steps: list[Step] = [
-        (
-            ["collections", "create", "CLI picks", "--private", "--item", bert, "model"],
-            lambda h: h.collections.create(
-                title="CLI picks", private=True, item_id=bert, item_type="model"
-            ),
-        ),
-        (
-            ["collections", "add-item", FAV, dataset, "dataset", "--note", "a dataset"],
-            lambda h: h.collections.add_item(FAV, dataset, "dataset", note="a dataset"),
-        ),
-        (
-            ["collections", "update-item", FAV, first, "--position", "3", "--note", "moved"],
-            lambda h: h.collections.update_item(FAV, first, position=3, note="moved"),
-        ),
-        (
-            ["collections", "update", FAV, "--description", "new words", "--theme", "green"],
-            lambda h: h.collections.update(FAV, description="new words", theme="green"),
-        ),
-        (
-            ["collections", "delete-item", FAV, second],
-            lambda h: h.collections.delete_item(FAV, second),
-        ),
-        (["collections", "delete", EMPTY, "--yes"], lambda h: h.collections.delete(EMPTY)),
-    ]
-    outputs = await play(steps, tap, local, twin, capsys)
-    (created, made), (added, add), (moved, _), (updated, patch), (removed, _), (gone, _) = outputs
-    assert created == line_of(made[0]) and added == line_of(add[0])
-    envelope = msgspec.json.decode(patch[0], type=dict[str, msgspec.Raw])
-    assert updated == line_of(bytes(envelope["data"]))  # the collection inside {"data": ...}
-    assert json.loads(moved) == {
-        "slug": FAV,
-        "item_object_id": first,
-        "note": "moved",
-        "position": 3,
-    }
-    assert json.loads(removed) == {"slug": FAV, "item_object_id": second, "deleted": True}
-    assert json.loads(gone) == {"slug": EMPTY, "deleted": True}
-    async with HubClient(local.url, token=TOKEN) as hub:
-        mine = await hub.collections.get(json.loads(created)["slug"])
-        assert mine.private is True and [i.id for i in mine.items or ()] == [bert]
-        fav = await hub.collections.get(FAV)
-        assert (fav.description, fav.theme) == ("new words", "green")
-        items = {i.object_id: i for i in fav.items or ()}
-        # Moved to 3, then up one place when an item before it left.
-        assert second not in items and items[first].position == 2
-        assert items[first].note is not None and items[first].note.text == "moved"
-        assert any(
-            i.id == dataset and i.note and i.note.text == "a dataset" for i in items.values()
-        )
-        with pytest.raises(NotFoundError):
-            await hub.collections.get(EMPTY)
-
-
-async def test_write_messages_for_people_and_struct_output(
-    tap: Tap, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with HubClient(tap.url, token=TOKEN) as hub:
-        items = (await hub.collections.get(FAV)).items or ()
-    first, last = items[0], items[-1]
-    rc, out, _ = await cli(
-        capsys, tap.url, "collections", "add-item", FAV, first.id, first.type, "--exist-ok"
-    )
-    assert rc == 0 and out == line_of(tap.bodies("GET", "/api/collections/")[-1])  # the lookup
-    rc, out, _ = await cli(capsys, tap.url, "collections", "update", FAV, "--private", "--struct")
-    (row,) = records(out)
-    assert (
-        row["private"] is True and "object_id" in row["items"][0] and "_id" not in row["items"][0]
-    )
-
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # people, as on a terminal
-    expected = [
-        (
-            ["repos", "create", "demo/said"],
-            f"created model repo demo/said: {tap.target}/demo/said",
-        ),
-        (["repos", "create", "demo/said", "--exist-ok"], "model repo demo/said already exists: "),
-        (
-            ["repos", "settings", "demo/said", "--private", "--gated", "off"],
-            "updated model repo demo/said: visibility=private, gated=false",
-        ),
-        (
-            ["collections", "add-item", FAV, first.id, first.type, "--exist-ok"],
-            f"{first.type} {first.id} is already in {FAV} (",
-        ),
-        (
-            ["collections", "delete-item", FAV, last.object_id, "--missing-ok"],
-            f"removed item {last.object_id} from {FAV}",
-        ),
-        (
-            ["collections", "delete-item", FAV, last.object_id, "--missing-ok"],
-            f"no item {last.object_id} in {FAV}: none removed",
-        ),
-    ]
-    for argv, start in expected:
-        rc, out, err = await cli(capsys, tap.url, *argv)
-        assert (rc, err) == (0, "")
-        assert out.startswith(start) and out.count("\n") == 1 and "{" not in out, argv
 
 
 # -- hubapi crawl org-members -----------------------------------------------------------------
