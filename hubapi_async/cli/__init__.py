@@ -2,10 +2,12 @@
 
 Read commands print a table on a terminal and JSON Lines (the Hub's own JSON, one item
 per line) when piped or with ``--json`` (``hubapi models list --author google --limit
-5``); ``hubapi crawl`` writes a whole listing to a file, kill-safe and resumable;
-``hubapi serve`` runs the local Hub and ``hubapi demo`` tours the client against one
-started in-process. Exit status: 0 on success, 1 for a Hub error (message on stderr),
-2 for a wrong command line (or a crawl that refuses to touch its output), 130 when
+5``); write commands (``hubapi repos create``, ``hubapi collections add-item``...) say
+what they did, or print the Hub's JSON answer; ``hubapi crawl`` writes a whole listing
+to a file, kill-safe and resumable; ``hubapi serve`` runs the local Hub and ``hubapi
+demo`` tours the client against one started in-process. Exit status: 0 on success, 1
+for a Hub error (message on stderr), 2 for a wrong command line (or a command that
+refuses to act: a crawl that would touch its output, an unconfirmed delete), 130 when
 interrupted.
 """
 
@@ -42,6 +44,10 @@ def _run(args: argparse.Namespace) -> int:
         from ._demo import run_demo
 
         return asyncio.run(run_demo(args))
+    if args.handler == "write":
+        from ._write import run_write
+
+        return run_write(args)
     from ._read import run_read
 
     return asyncio.run(run_read(args))

@@ -1,82 +1,38 @@
-"""The table of read commands: what each one asks the Hub and how its answer is shown.
+"""The tables of commands: what each one asks the Hub and how its answer is shown.
 
-Every read command of ``hubapi`` is one :class:`ReadCommand` in :data:`READ_COMMANDS`; the
-parser, the output (table, JSON Lines) and ``hubapi crawl`` are built from it. A new
-endpoint family adds its entries here and nothing else: a ``listing`` with a
+Every read command of ``hubapi`` is one :class:`ReadCommand` in :data:`READ_COMMANDS`,
+every write command one :class:`WriteCommand` in :data:`WRITE_COMMANDS`; the parser, the
+output (table, JSON Lines) and ``hubapi crawl`` are built from them. The repo families'
+reads are here; every other family has its module (``_commands_<family>.py``). A new
+endpoint family adds its entries to the tables and nothing else: a ``listing`` with a
 ``crawl_key`` is crawlable too.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from ..types import DatasetInfo, ModelInfo, SpaceInfo, WhoAmI
+from . import _commands_collections, _commands_orgs, _commands_papers, _commands_repos
 from ._common import count_arg
+from ._spec import Args, ReadCommand, WriteCommand
+from ._spec import columns_of as _columns
 from ._table import Column, column
 
 if TYPE_CHECKING:
     from .. import HubClient
 
-__all__ = ["READ_COMMANDS", "ReadCommand", "crawlable", "find_command"]
-
-Args = argparse.Namespace
-Rows = Callable[["HubClient", Args], Awaitable[list[dict[str, Any]]]]
-
-
-def _no_params(args: Args) -> dict[str, Any]:
-    return {}
-
-
-def _no_arguments(parser: argparse.ArgumentParser) -> None:
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class ReadCommand:
-    """One read command: ``hubapi GROUP NAME ...`` (or ``hubapi NAME`` without a group)."""
-
-    #: The family (``models``), or ``None`` for a top-level command (``whoami``).
-    group: str | None
-    #: The action (``list``, ``info``...).
-    name: str
-    #: One line for ``--help`` listings.
-    summary: str
-    #: The command's own ``--help`` text.
-    description: str
-    #: ``listing``: a paginated list of items; ``object``: one JSON object; ``rows``: an
-    #: answer turned into rows by :attr:`rows` (JSON Lines of those rows).
-    shape: Literal["listing", "object", "rows"]
-    #: What the answer is decoded into for a table or ``--struct`` (a Struct type).
-    struct: Any = None
-    #: The API path to read (``listing``/``object``); may validate ids (``ValueError``).
-    path: Callable[[HubClient, Args], str] | None = None
-    #: The query parameters the options ask for (``None`` values are left out).
-    params: Callable[[Args], dict[str, Any]] = _no_params
-    #: For ``rows``: reads the answer through the client and returns plain rows.
-    rows: Rows | None = None
-    #: Columns a table may show (``--columns``), and those shown by default.
-    columns: Mapping[str, Column] = field(default_factory=dict)
-    default_columns: tuple[str, ...] = ()
-    #: Adds the command's own arguments and options.
-    arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
-    #: For a listing: whether ``expand=`` may ask for the table's columns.
-    expandable: bool = False
-    #: For a crawlable listing: the field that identifies an item (duplicates are dropped).
-    crawl_key: str | None = None
-    #: For a crawlable listing: the query giving an order that does not move while a crawl
-    #: runs, used when no ``--sort`` is given.
-    stable_order: Mapping[str, Any] = field(default_factory=dict)
-    #: Whether one object is shown as a ``field  value`` card on a terminal (else JSON).
-    card: bool = True
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        """The words that name the command (``("models", "list")``)."""
-        return (self.name,) if self.group is None else (self.group, self.name)
-
+__all__ = [
+    "MOVING_SORTS",
+    "READ_COMMANDS",
+    "WRITE_COMMANDS",
+    "ReadCommand",
+    "WriteCommand",
+    "crawlable",
+    "find_command",
+]
 
 # -- repo families --------------------------------------------------------------------------
 _SINGULAR: Final = {"models": "model", "datasets": "dataset", "spaces": "Space"}
@@ -154,10 +110,6 @@ def _family(hub: HubClient, group: str) -> Any:
     return {"models": hub.models, "datasets": hub.datasets, "spaces": hub.spaces}[group]
 
 
-def _columns(*cols: Column) -> dict[str, Column]:
-    return {c.name: c for c in cols}
-
-
 _ID = column("id", wire="id")
 _AUTHOR = column("author", wire="author")
 _DOWNLOADS = column("downloads", wire="downloads", numeric=True)
@@ -226,6 +178,15 @@ def _info_params(args: Args) -> dict[str, Any]:
     return {"expand": args.expand or None}
 
 
+_STABLE: Final = {"sort": "createdAt", "direction": 1}
+_REPO_CRAWL_ORDER: Final = """\
+order: without --sort the crawl asks for sort=createdAt&direction=1: a repo's creation time
+never changes, so no item moves between pages while the crawl runs, and repos created
+meanwhile arrive at the end. Sorting by a key that moves (downloads, likes,
+trendingScore, lastModified) can shift items across pages during a long crawl: an item
+may then be listed twice (written once; the count is reported) or not at all."""
+
+
 def _repo_commands(group: str) -> list[ReadCommand]:
     one = _SINGULAR[group]
     return [
@@ -244,7 +205,8 @@ def _repo_commands(group: str) -> list[ReadCommand]:
             arguments=_repo_listing_options,
             expandable=True,
             crawl_key="id",
-            stable_order={"sort": "createdAt", "direction": 1},
+            stable_order=_STABLE,
+            crawl_order=_REPO_CRAWL_ORDER,
         ),
         ReadCommand(
             group,
@@ -350,6 +312,9 @@ READ_COMMANDS: Final[tuple[ReadCommand, ...]] = (
         card=False,
     ),
     *_repo_commands("spaces"),
+    *_commands_collections.READ,
+    *_commands_papers.READ,
+    *_commands_orgs.READ,
     ReadCommand(
         None,
         "whoami",
@@ -363,18 +328,22 @@ READ_COMMANDS: Final[tuple[ReadCommand, ...]] = (
 )
 
 
-def find_command(words: tuple[str, ...]) -> ReadCommand:
-    """The read command named by ``words`` (``KeyError`` if none)."""
-    for cmd in READ_COMMANDS:
+#: Every write command, in the order ``--help`` lists them.
+WRITE_COMMANDS: Final[tuple[WriteCommand, ...]] = (
+    *_commands_repos.WRITE,
+    *_commands_collections.WRITE,
+)
+
+
+def find_command(words: tuple[str, ...]) -> ReadCommand | WriteCommand:
+    """The command named by ``words`` (``KeyError`` if none)."""
+    every: tuple[ReadCommand | WriteCommand, ...] = (*READ_COMMANDS, *WRITE_COMMANDS)
+    for cmd in every:
         if cmd.words == words:
             return cmd
     raise KeyError(words)
 
 
 def crawlable() -> dict[str, ReadCommand]:
-    """The listings ``hubapi crawl`` accepts, by kind (``models``, ``datasets``...)."""
-    return {
-        cmd.group: cmd
-        for cmd in READ_COMMANDS
-        if cmd.shape == "listing" and cmd.crawl_key and cmd.group is not None
-    }
+    """The listings ``hubapi crawl`` accepts, by kind (``models``, ``org-members``...)."""
+    return {cmd.kind: cmd for cmd in READ_COMMANDS if cmd.shape == "listing" and cmd.crawl_key}

@@ -24,6 +24,7 @@ from ._commands import MOVING_SORTS, ReadCommand
 from ._common import UsageError, dump_line, open_client, raw_line
 from ._crawlfile import STATE_VERSION, CrawlOutput, CrawlState, key_digest, read_state, write_state
 from ._progress import ClientEvents, Progress, plural, retries
+from ._view import HubView
 
 __all__ = ["run_crawl"]
 
@@ -85,8 +86,11 @@ def _prepare(
             )
         print(f"no crawl to resume in {out}: starting one", file=sys.stderr)
         return None, set()
-    if state.kind != cmd.group:
-        raise UsageError(f"{out} is a crawl of {state.kind}, not {cmd.group}")
+    if state.kind != cmd.kind:
+        raise UsageError(f"{out} is a crawl of {state.kind}, not {cmd.kind}")
+    target = cmd.crawl_target(args)
+    if state.target != target:
+        raise UsageError(f"{out} is a crawl of {state.kind} {state.target}, not {target}")
     if state.format != fmt:
         other = "--struct" if state.format == "struct" else "no --struct"
         raise UsageError(f"{out} was written in the {state.format} format: resume with {other}")
@@ -104,11 +108,12 @@ def _prepare(
 
 
 def _fresh(
-    cmd: ReadCommand, kind: str, endpoint: str, fmt: str, options: dict[str, Any]
+    cmd: ReadCommand, args: argparse.Namespace, endpoint: str, fmt: str, options: dict[str, Any]
 ) -> CrawlState:
     return CrawlState(
         version=STATE_VERSION,
-        kind=kind,
+        kind=cmd.kind,
+        target=cmd.crawl_target(args),
         endpoint=endpoint,
         format=fmt,  # type: ignore[arg-type]
         options=options,
@@ -123,11 +128,20 @@ def _fresh(
 
 
 def _paginator(
-    hub: HubClient, path: str, cmd: ReadCommand, state: CrawlState, item_type: Any
+    hub: HubClient, cmd: ReadCommand, args: argparse.Namespace, state: CrawlState, item_type: Any
 ) -> Paginator[Any]:
-    """From the recorded next page, or from the start with the stable order by default."""
+    """From the recorded next page, or from the start with the stable order by default.
+
+    A listing read through the SDK starts with the SDK's own first request, with the
+    options recorded in the state; its later pages follow the Hub's ``Link`` header.
+    """
     if state.next_url is not None:
         return hub.paginate(state.next_url, type=item_type, prefetch=True)
+    if cmd.listing is not None:
+        view = HubView(hub, item_type=item_type, prefetch=True)
+        return cmd.listing(view.client, argparse.Namespace(**{**vars(args), **state.options}))
+    assert cmd.path is not None
+    path = cmd.path(hub, args)
     query = dict(state.options)
     if "sort" not in query:
         query = {**cmd.stable_order, **query}
@@ -163,7 +177,7 @@ class _Writer:
 
 async def _crawl(
     hub: HubClient,
-    path: str,
+    args: argparse.Namespace,
     cmd: ReadCommand,
     output: CrawlOutput,
     state: CrawlState,
@@ -177,7 +191,7 @@ async def _crawl(
         write_state(output.state_path, state)
         return state
     item_type: Any = msgspec.Raw if state.format == "hub" else cmd.struct
-    async with _paginator(hub, path, cmd, state, item_type) as paginator:
+    async with _paginator(hub, cmd, args, state, item_type) as paginator:
         async for page in paginator.pages():
             room = None if limit is None else limit - state.items
             lines, duplicates, cut = writer.lines(page.items, room)
@@ -231,11 +245,12 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
 async def run_crawl(args: argparse.Namespace) -> int:
     """``hubapi crawl KIND --out FILE``: every listed item, one JSON line each."""
     cmd: ReadCommand = args.read_command
-    kind = cmd.group or cmd.name
     assert cmd.crawl_key is not None
     fmt = "struct" if args.struct else "hub"
     options = _options(cmd, args)  # a bad combination of options fails before any file work
-    key_of = _key_reader(cmd.crawl_key)
+    cmd.crawl_target(args)  # and so does a bad organization name
+    key = cmd.crawl_key if fmt == "hub" else (cmd.crawl_attr or cmd.crawl_key)
+    key_of = _key_reader(key)
     out = Path(args.out)
     with CrawlOutput(out) as output:
         state, seen = _prepare(args, cmd, output, fmt, key_of)
@@ -255,11 +270,9 @@ async def run_crawl(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         async with open_client(args) as hub:
-            assert cmd.path is not None
-            path = cmd.path(hub, args)
             if state is None:
                 output.truncate(0)
-                state = _fresh(cmd, kind, hub.endpoint, fmt, options)
+                state = _fresh(cmd, args, hub.endpoint, fmt, options)
                 write_state(output.state_path, state)
             else:
                 dropped = output.size() - state.bytes
@@ -270,7 +283,7 @@ async def run_crawl(args: argparse.Namespace) -> int:
                         "written after the last checkpoint are read again",
                         file=sys.stderr,
                     )
-            writer = _Writer(fmt, cmd.crawl_key, key_of, seen)
+            writer = _Writer(fmt, key, key_of, seen)
             with ClientEvents() as events:
                 limit = state.options.get("limit")
                 progress = Progress(
@@ -282,7 +295,7 @@ async def run_crawl(args: argparse.Namespace) -> int:
                     events=events,
                 )
                 try:
-                    state = await _crawl(hub, path, cmd, output, state, writer, progress)
+                    state = await _crawl(hub, args, cmd, output, state, writer, progress)
                 except (asyncio.CancelledError, KeyboardInterrupt):
                     _stopped(output, progress, "interrupted")
                     raise

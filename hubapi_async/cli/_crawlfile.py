@@ -44,12 +44,14 @@ NonNegative = Annotated[int, msgspec.Meta(ge=0)]
 OptionValue = str | int | bool | list[str]
 
 
-class CrawlState(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class CrawlState(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+):
     """What ``FILE.state`` records (validated strictly: a number is never a boolean)."""
 
     #: The state file's format.
     version: int
-    #: What is crawled (``models``, ``datasets``...).
+    #: What is crawled (``models``, ``org-members``...).
     kind: str
     #: The Hub the crawl reads from.
     endpoint: str
@@ -71,6 +73,9 @@ class CrawlState(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     pages: NonNegative
     #: Items the Hub listed more than once (written once).
     duplicates: NonNegative
+    #: What the listing's arguments name (the organization of ``org-members``); left out
+    #: for listings that take none.
+    target: str | None = None
 
 
 _STATE_DECODER: Final = msgspec.json.Decoder(CrawlState)

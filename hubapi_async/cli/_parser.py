@@ -1,12 +1,13 @@
-"""The ``hubapi`` argument parser, built from the table of read commands."""
+"""The ``hubapi`` argument parser, built from the tables of read and write commands."""
 
 from __future__ import annotations
 
 import argparse
+import textwrap
 from collections.abc import Iterable
 
 from .. import __version__
-from ._commands import READ_COMMANDS, ReadCommand, crawlable
+from ._commands import READ_COMMANDS, WRITE_COMMANDS, ReadCommand, WriteCommand, crawlable
 from ._common import count_arg, positive_int_arg, seconds_arg
 
 __all__ = ["EXIT_CODES", "build_parser"]
@@ -16,7 +17,8 @@ EXIT_CODES = """\
 exit status:
   0    success
   1    the Hub answered with an error, or could not be reached (message on stderr)
-  2    a wrong command line, or a crawl that refuses to touch its output
+  2    a wrong command line (found before anything is sent), or a command that
+       refuses to act (a crawl that would touch its output, an unconfirmed delete)
   130  interrupted (Ctrl-C); a crawl has saved a clean checkpoint for --resume
 """
 
@@ -24,13 +26,17 @@ _DESCRIPTION = """\
 Read the Hugging Face Hub API from the command line.
 
 On a terminal, read commands print a table (info: a card); piped, or with
---json, they print JSON Lines: the Hub's own JSON, one item per line.
+--json, they print JSON Lines: the Hub's own JSON, one item per line. Write
+commands (repos, collections) print what they did, or the Hub's JSON answer.
 
 examples:
   hubapi models list --author google --sort downloads --limit 5
   hubapi models list --columns id,likes,created --limit 20
   hubapi models info google-bert/bert-base-uncased --json | jq .cardData
   hubapi datasets parquet ibm/duorc
+  hubapi papers daily --month 2025-02 --limit 20
+  hubapi collections get alice/my-models-65f0c0ff60eea0c6d4510b39
+  hubapi repos create my-model --private
   hubapi crawl models --out models.jsonl        (again with --resume after a kill)
   hubapi serve --port 8000                      (a local Hub for tests)
   hubapi demo                                   (no internet needed)
@@ -42,11 +48,7 @@ as the Hub sent it (its own keys: _id, createdAt, cardData...); --struct writes 
 library's snake_case form instead. Progress (items, pages, rate, retries, rate-limit
 waits) goes to stderr on a terminal, or with --progress.
 
-order: without --sort the crawl asks for {stable}: a repo's creation time
-never changes, so no item moves between pages while the crawl runs, and repos created
-meanwhile arrive at the end. Sorting by a key that moves (downloads, likes,
-trendingScore, lastModified) can shift items across pages during a long crawl: an item
-may then be listed twice (written once; the count is reported) or not at all.
+{order}
 
 safety: after each page is written and synced, FILE.state records where to continue;
 if the crawl is killed at any point, the same command with --resume continues it with
@@ -101,6 +103,16 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
     return parser
 
 
+def _wrap(text: str) -> str:
+    """A description as ``--help`` shows it: paragraphs filled to 88 columns (lines that
+    start with a space, such as examples, are kept as written)."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        p if p.startswith(" ") else textwrap.fill(" ".join(p.split()), 88, break_on_hyphens=False)
+        for p in paragraphs
+    )
+
+
 def _output_options(parser: argparse.ArgumentParser, cmd: ReadCommand) -> None:
     group = parser.add_argument_group("output")
     choice = group.add_mutually_exclusive_group()
@@ -118,7 +130,7 @@ def _output_options(parser: argparse.ArgumentParser, cmd: ReadCommand) -> None:
         const="struct",
         help="JSON Lines of the library's snake_case Structs (fields the Hub left out omitted)",
     )
-    if cmd.columns or (cmd.shape == "object" and cmd.card and cmd.struct is not None):
+    if cmd.has_table:
         choice.add_argument(
             "--table",
             dest="output",
@@ -144,7 +156,7 @@ def _add_read(
         cmd.name,
         parents=[common],
         help=cmd.summary,
-        description=cmd.description,
+        description=_wrap(cmd.description),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -153,11 +165,64 @@ def _add_read(
     sub.set_defaults(handler="read", read_command=cmd, group=cmd.group)
 
 
-def _groups(commands: Iterable[ReadCommand]) -> dict[str | None, list[ReadCommand]]:
-    groups: dict[str | None, list[ReadCommand]] = {}
+def _add_write(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    cmd: WriteCommand,
+    common: argparse.ArgumentParser,
+) -> None:
+    sub = commands.add_parser(
+        cmd.name,
+        parents=[common],
+        help=cmd.summary,
+        description=_wrap(cmd.description),
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmd.arguments(sub)
+    if cmd.confirm is not None:
+        sub.add_argument(
+            "-y", "--yes", action="store_true", help="do it without asking (needed off a terminal)"
+        )
+    group = sub.add_argument_group("output")
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--json",
+        dest="output",
+        action="store_const",
+        const="json",
+        help="print the Hub's JSON answer (or, where it has none, what was done) on one "
+        "line (the default when piped)",
+    )
+    if cmd.struct is not None:
+        choice.add_argument(
+            "--struct",
+            dest="output",
+            action="store_const",
+            const="struct",
+            help="print the result as the library's snake_case Struct",
+        )
+    sub.set_defaults(handler="write", write_command=cmd, group=cmd.group)
+
+
+Command = ReadCommand | WriteCommand
+
+
+def _groups(commands: Iterable[Command]) -> dict[str | None, list[Command]]:
+    groups: dict[str | None, list[Command]] = {}
     for cmd in commands:
         groups.setdefault(cmd.group, []).append(cmd)
     return groups
+
+
+def _add(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    cmd: Command,
+    common: argparse.ArgumentParser,
+) -> None:
+    if isinstance(cmd, WriteCommand):
+        _add_write(commands, cmd, common)
+    else:
+        _add_read(commands, cmd, common)
 
 
 def _add_crawl(
@@ -178,12 +243,11 @@ def _add_crawl(
     )
     which = crawl.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, cmd in kinds.items():
-        stable = "&".join(f"{k}={v}" for k, v in cmd.stable_order.items())
         sub = which.add_parser(
             kind,
             parents=[common],
-            help=f"every {kind[:-1] if kind.endswith('s') else kind} listed",
-            description=_CRAWL_DESCRIPTION.format(kind=kind, stable=stable),
+            help=f"the whole `{' '.join(cmd.words)}` listing",
+            description=_CRAWL_DESCRIPTION.format(kind=kind, order=cmd.crawl_order),
             epilog=EXIT_CODES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -284,17 +348,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = _global_options(suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for group, members in _groups(READ_COMMANDS).items():
+    for group, members in _groups((*READ_COMMANDS, *WRITE_COMMANDS)).items():
         if group is None:
             for cmd in members:
-                _add_read(commands, cmd, common)
+                _add(commands, cmd, common)
             continue
         family = commands.add_parser(
             group, help=f"{group}: {', '.join(c.name for c in members)}", parents=[common]
         )
         actions = family.add_subparsers(dest="action", metavar="ACTION", required=True)
         for cmd in members:
-            _add_read(actions, cmd, common)
+            _add(actions, cmd, common)
     _add_crawl(commands, common)
     _add_serve(commands)
     _add_demo(commands)

@@ -20,6 +20,7 @@ __all__ = [
     "cell",
     "choose_columns",
     "column",
+    "computed",
     "terminal_width",
     "write_card",
 ]
@@ -61,6 +62,20 @@ def column(
         return getattr(item, key, None)
 
     return Column(name, header or name.upper(), get, wire, numeric)
+
+
+def computed(
+    name: str, get: Callable[[Any], Any], *, header: str | None = None, numeric: bool = False
+) -> Column:
+    """A column whose value ``get`` computes from an item (a nested field, a count...)."""
+
+    def safe(item: Any) -> Any:
+        try:
+            return get(item)
+        except (AttributeError, KeyError, TypeError):
+            return None
+
+    return Column(name, header or name.upper(), safe, None, numeric)
 
 
 def choose_columns(
