@@ -1,4 +1,4 @@
-"""Shared test helpers: sleeps recorded instead of slept, connection accounting."""
+"""Shared test helpers: a virtual clock for sleeps, connection accounting, recordings."""
 
 from __future__ import annotations
 
@@ -11,19 +11,32 @@ import pytest
 
 
 class SleepRecorder:
-    """Replaces the transport's backoff/rate-limit sleep: records, yields, returns."""
+    """The transport's clock and sleep, made virtual.
+
+    A backoff or rate-limit sleep is recorded, moves the transport's clock forward by
+    its delay, and returns after one turn of the loop: deadlines and the rate-limit gate
+    see the time pass, and no test waits for it (nor spins until the real clock catches
+    up).
+    """
 
     def __init__(self) -> None:
         self.calls: list[float] = []
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time() + self.offset
 
     async def __call__(self, delay: float) -> None:
         self.calls.append(delay)
+        self.offset += max(0.0, delay)
         await asyncio.sleep(0)
 
 
 def patch_sleep(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
+    """Give the transport a virtual clock; returns the recorder of its sleeps."""
     recorder = SleepRecorder()
     monkeypatch.setattr("hubapi_async._transport._sleep", recorder)
+    monkeypatch.setattr("hubapi_async._transport._now", recorder.now)
     return recorder
 
 

@@ -1,0 +1,410 @@
+"""One attempt on the wire: a send, its redirects, the body read, failures mapped.
+
+This is the one module of the client that calls aiohttp. An attempt sends the request
+(``allow_redirects=False``: every hop is checked here), follows redirects (the token and
+every credential-like header stay on the endpoint's origin), reads the body whole into
+one buffer under ``max_response_size``, and turns each response into either a
+:class:`Response` or the error it means, reading its headers once
+(:func:`~hubapi_async._protocol.decipher`).
+
+Failures without a response become :mod:`hubapi_async.errors` classes, judged retryable
+or not on the call (:class:`Call`'s declared fields), and are raised outside the
+``except`` block that caught aiohttp's exception: nothing of aiohttp's (whose errors and
+frames hold the request headers) is ever chained to an error users see.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
+
+from ._decipher import Deciphered, decipher
+from ._protocol import is_repo_route
+from ._response import CallOptions, Response
+from ._retry import IDEMPOTENT
+from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, is_loopback, origin_of
+from .errors import DecodeError, HubConnectionError, HubError, HubTimeoutError
+
+if TYPE_CHECKING:
+    from ._transport import Admission
+
+__all__ = ["CLOSED_MESSAGE", "Call", "Guard", "Wire", "scrub"]
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
+CLOSED_MESSAGE = "this HubClient is closed; create a new client (or keep it open while calls run)"
+_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+@dataclass(slots=True, eq=False)
+class Call:
+    """One call: what to send, its deadline, and what its attempts learned.
+
+    The retry bookkeeping lives here, in declared fields: ``verdict`` is the last
+    failure's judgement (``True``: it may be retried; ``None`` for an HTTP error, judged
+    by its status), ``lost_response`` that an earlier attempt may have reached the
+    server without its answer arriving. The repr shows no token, header or body.
+    """
+
+    method: str
+    url: URL
+    opts: CallOptions = field(repr=False)
+    body: bytes | None = field(repr=False)
+    write: bool
+    extra_headers: Mapping[str, str] | None = field(repr=False)
+    deadline_at: float | None
+    attempts: int = 0
+    verdict: bool | None = None
+    lost_response: bool = False
+    last_error: HubError | None = field(default=None, repr=False)
+
+    @property
+    def describe(self) -> str:
+        """``GET https://host/path`` (no query: it may carry user data)."""
+        return f"{self.method} {self.url.with_query(None)}"
+
+
+class _Sends:
+    """What the :class:`Guard` saw of one hop: how many sends, the error that stops a
+    resend, and whether credential headers must go."""
+
+    __slots__ = ("count", "error", "foreign")
+
+    def __init__(self, foreign: bool) -> None:
+        self.count = 0
+        self.error: BaseException | None = None
+        self.foreign = foreign
+
+
+_HOP: contextvars.ContextVar[_Sends | None] = contextvars.ContextVar("hubapi_hop", default=None)
+
+
+class Guard:
+    """aiohttp client middleware, one per client, that keeps every hop to its rules.
+
+    - aiohttp resends an idempotent request once after ``ClientOSError`` or
+      ``ServerDisconnectedError`` (aio-libs/aiohttp#7363); the retry policy owns every
+      resend, so the guard refuses that one: ``max_retries=0`` is one request on the wire.
+    - On a hop to another origin, no credential-like header goes out, whoever set it
+      (a borrowed session's defaults, its cookie jar, ``with_options(headers=...)``).
+    - In offline mode, no request goes through a proxy that is not on loopback.
+    """
+
+    __slots__ = ("_offline", "sent")
+
+    def __init__(self, *, offline: bool) -> None:
+        self._offline = offline
+        #: Requests written to the wire (every attempt and redirect hop).
+        self.sent = 0
+
+    async def __call__(
+        self, req: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        hop = _HOP.get()
+        if hop is not None:
+            if hop.error is not None:
+                raise hop.error
+            hop.count += 1
+            if hop.foreign:
+                for name in [n for n in req.headers if is_credential_header(n)]:
+                    del req.headers[name]
+        if self._offline and req.proxy is not None and not is_loopback(req.proxy.host):
+            req.update_proxy(None, None, None)
+        self.sent += 1
+        try:
+            return await handler(req)
+        except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+            if hop is not None:
+                hop.error = exc
+            raise
+
+
+def scrub(err: HubError, secret: str | None) -> HubError:
+    """Mask ``secret`` (the call's token) wherever a server echoed it into ``err``."""
+    if not secret or len(secret) < 4:
+        return err
+    mask, raw = "***", secret.encode()
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(secret, mask)
+        if isinstance(value, bytes):
+            return value.replace(raw, mask.encode())
+        if isinstance(value, Mapping) and any(secret in str(v) for v in value.values()):
+            headers: CIMultiDict[str] = CIMultiDict()
+            for k, v in value.items():
+                headers.add(str(k), str(v).replace(secret, mask))
+            return headers
+        return value
+
+    for name, value in list(vars(err).items()):
+        setattr(err, name, clean(value))
+    err.args = tuple(clean(arg) for arg in err.args)
+    return err
+
+
+class Wire:
+    """Sends attempts of calls on one aiohttp session (bound to one event loop)."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        origin: Origin,
+        user_agent: str,
+        proxies: Proxies,
+        offline: bool,
+        ssl: Any,
+        disable_implicit_token: bool,
+        max_response_size: int,
+        is_closed: Any,
+    ) -> None:
+        self.session = session
+        self.origin = origin
+        self._user_agent = user_agent
+        self._proxies = proxies
+        self._offline = offline
+        self._ssl = True if ssl is None else ssl
+        self._disable_implicit_token = disable_implicit_token
+        self.max_response_size = max_response_size
+        self._is_closed = is_closed
+        self.guard = Guard(offline=offline)
+        self._middlewares = (*getattr(session, "_middlewares", ()), self.guard)
+        self._timeouts: dict[Any, aiohttp.ClientTimeout] = {}
+        self._headers: dict[tuple[int, bool, bool], tuple[CallOptions, CIMultiDict[str]]] = {}
+
+    # -- per-call objects, built once ---------------------------------------------------
+
+    def _client_timeout(self, opts: CallOptions) -> aiohttp.ClientTimeout:
+        t = opts.timeout
+        cached = self._timeouts.get(t)
+        if cached is None:
+            if len(self._timeouts) > 64:
+                self._timeouts.clear()
+            cached = self._timeouts[t] = aiohttp.ClientTimeout(
+                total=getattr(t, "attempt", None), sock_connect=t.connect, sock_read=t.read
+            )
+        return cached
+
+    def _headers_for(self, call: Call, url: URL, same_origin: bool) -> CIMultiDict[str]:
+        opts = call.opts
+        token = opts.token
+        auth = bool(
+            token
+            and same_origin
+            and (call.write or opts.token_explicit or not self._disable_implicit_token)
+        )
+        key = (id(opts), auth, call.body is not None)
+        cached = self._headers.get(key)
+        if cached is None or cached[0] is not opts:
+            if len(self._headers) > 256:
+                self._headers.clear()
+            built: CIMultiDict[str] = CIMultiDict()
+            built["User-Agent"] = self._user_agent
+            built["Accept"] = "application/json"
+            for name, value in opts.headers.items():
+                if same_origin or not is_credential_header(name):
+                    built[name] = value
+            built.pop("Authorization", None)
+            if call.body is not None:
+                built["Content-Type"] = "application/json"
+            if auth:
+                built["Authorization"] = f"Bearer {token}"
+            if same_origin:
+                self._headers[key] = (opts, built)
+            headers = built
+        else:
+            headers = cached[1]
+        if call.extra_headers:
+            headers = headers.copy()
+            for name, value in call.extra_headers.items():
+                if name.lower() != "authorization" and (
+                    same_origin or not is_credential_header(name)
+                ):
+                    headers[name] = value
+        return headers
+
+    # -- one attempt ------------------------------------------------------------------
+
+    async def exchange(self, call: Call, admission: Admission, *, stream: bool = False) -> Any:
+        """One attempt: send, follow redirects, read the body; a :class:`Response`.
+
+        With ``stream``, a 2xx answer is returned unread as ``(raw, head)``; the caller
+        releases ``raw``. Raises the mapped ``HubError`` (with ``call`` updated).
+        """
+        method, url, body = call.method, call.url, call.body
+        for _hop in range(MAX_REDIRECTS + 1):
+            resp = await self._send(call, method, url, body)
+            status = resp.status
+            if status in REDIRECTS and "Location" in resp.headers:
+                location = resp.headers["Location"]
+                resp.release()
+                admission.observe(decipher(status, resp.headers, b"", str(url), repo_route=False))
+                url = self._follow(url, location)
+                if status == 303 or (status in (301, 302) and method == "POST"):
+                    method, body = "GET", None
+                continue
+            if stream and status < 300:
+                admission.observe(decipher(status, resp.headers, b"", str(url), repo_route=False))
+                return resp, Response(status, resp.headers, b"", str(url), method)
+            return self._finish(call, admission, resp, await self._read(call, resp, url), url)
+        raise HubConnectionError(
+            f"{call.describe}: more than {MAX_REDIRECTS} redirects; the server is "
+            "redirecting in a loop"
+        )
+
+    def _finish(
+        self, call: Call, admission: Admission, resp: aiohttp.ClientResponse, data: bytes, url: URL
+    ) -> Response:
+        status, headers, where = resp.status, resp.headers, str(url)
+        if status < 400:
+            admission.observe(decipher(status, headers, b"", where, repo_route=False))
+            return Response(status, headers, data, where, resp.method)
+        seen: Deciphered = decipher(
+            status,
+            headers,
+            data,
+            where,
+            repo_route=is_repo_route(url.path),
+            token_sent="Authorization" in resp.request_info.headers,
+        )
+        admission.observe(seen)
+        if resp.method == "DELETE" and status == 404 and call.lost_response:
+            return Response(status, headers, data, where, resp.method)
+        assert seen.error is not None
+        raise scrub(seen.error, call.opts.token)
+
+    async def _send(
+        self, call: Call, method: str, url: URL, body: bytes | None
+    ) -> aiohttp.ClientResponse:
+        check_target(url, offline=self._offline)
+        same_origin = origin_of(url) == self.origin
+        hop = _Sends(foreign=not same_origin)
+        reset = _HOP.set(hop)
+        failure: HubError | None = None
+        try:
+            resp = await self.session.request(
+                method,
+                url,
+                data=body,
+                headers=self._headers_for(call, url, same_origin),
+                allow_redirects=False,
+                raise_for_status=False,
+                timeout=self._client_timeout(call.opts),
+                ssl=self._ssl,
+                proxy=self._proxies.for_url(url) if self._proxies else None,
+                middlewares=self._middlewares,
+            )
+        except _ERRORS as exc:
+            failure = self.failure(call, url, exc, sent=hop.count > 0)
+        finally:
+            _HOP.reset(reset)
+        if failure is not None:
+            raise failure
+        return resp
+
+    def _follow(self, url: URL, location: str) -> URL:
+        try:
+            target = url.join(URL(location, encoded=True))
+            check_target(target, offline=self._offline)
+        except HubConnectionError as exc:
+            raise HubConnectionError(f"the server redirected to a URL it must not: {exc}") from None
+        except (ValueError, TypeError):
+            target = None
+        if target is None:
+            shown = location if len(location) <= 200 else location[:197] + "..."
+            raise HubConnectionError(f"the server redirected to an invalid URL: {shown!r}")
+        return target
+
+    async def _read(self, call: Call, resp: aiohttp.ClientResponse, url: URL) -> bytes:
+        """The whole body, in one buffer, at most ``max_response_size`` decoded bytes."""
+        cap = self.max_response_size
+        length = resp.content_length
+        failure: HubError | None = None
+        try:
+            if length is not None and "Content-Encoding" not in resp.headers:
+                if length > cap:
+                    failure = self._too_large(resp, url, cap)
+                else:
+                    return await resp.read()  # framed by Content-Length: one buffer, no copy
+            else:
+                # Counted as decoded: a small compressed body may inflate past the cap.
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in resp.content.iter_any():
+                    size += len(chunk)
+                    if size > cap:
+                        failure = self._too_large(resp, url, cap)
+                        break
+                    chunks.append(chunk)
+                else:
+                    return b"".join(chunks)
+        except _ERRORS as exc:
+            failure = self.failure(call, url, exc, sent=True)
+        finally:
+            resp.release()
+        assert failure is not None
+        raise failure
+
+    def _too_large(self, resp: aiohttp.ClientResponse, url: URL, cap: int) -> DecodeError:
+        return DecodeError(
+            f"the response from {url.with_query(None)} is larger than max_response_size "
+            f"({cap} bytes); raise HubClient(max_response_size=...) if that is expected",
+            status=resp.status,
+            url=str(url),
+            request_id=resp.headers.get("X-Request-Id"),
+        )
+
+    def failure(self, call: Call, url: URL, exc: BaseException, *, sent: bool) -> HubError:
+        """The error for a failure without a (complete) response; judges it on ``call``."""
+        where = f"{call.method} {url.with_query(None)}"
+        idempotent = call.method in IDEMPOTENT
+        call.verdict = False
+        if self._is_closed():
+            return HubConnectionError(CLOSED_MESSAGE)
+        err: HubError
+        if isinstance(exc, aiohttp.ClientConnectorError):
+            refused = isinstance(exc.os_error, ConnectionRefusedError)
+            call.verdict = idempotent or refused
+            return HubConnectionError(
+                f"{where}: could not connect to {url.host}:{url.port}: {exc.os_error}; "
+                "check the endpoint and your network"
+            )
+        if isinstance(exc, aiohttp.InvalidURL):
+            return HubConnectionError(f"{where}: invalid URL")
+        if isinstance(exc, TimeoutError):
+            what = "waiting for data" if sent else "connecting"
+            err = HubTimeoutError(f"{where}: timed out {what}; the server is slow or unreachable")
+        elif isinstance(exc, aiohttp.ClientPayloadError):
+            err = HubConnectionError(
+                f"{where}: the response body was cut off before it was complete"
+            )
+        elif isinstance(exc, aiohttp.ServerDisconnectedError):
+            err = HubConnectionError(f"{where}: the server closed the connection without answering")
+        elif isinstance(exc, aiohttp.ClientResponseError):
+            # Carries the request headers: only its status and message are kept.
+            err = HubConnectionError(f"{where}: {type(exc).__name__}: {exc.status} {exc.message}")
+        else:
+            err = HubConnectionError(f"{where}: {type(exc).__name__}: {exc}")
+        call.verdict = idempotent
+        call.lost_response = call.lost_response or sent
+        return scrub(err, call.opts.token)
+
+    async def chunks(
+        self, call: Call, raw: aiohttp.ClientResponse, chunk_size: int
+    ) -> Any:  # AsyncIterator[bytes]
+        """The body of a streamed answer, chunk by chunk (cut: ``HubConnectionError``)."""
+        failure: HubError | None = None
+        try:
+            async for chunk in raw.content.iter_chunked(chunk_size):
+                yield chunk
+        except _ERRORS as exc:
+            failure = self.failure(call, raw.url, exc, sent=True)
+        if failure is not None:
+            raise failure
