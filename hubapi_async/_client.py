@@ -37,6 +37,7 @@ from ._resources import (
 )
 from ._response import CallOptions, Response
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
+from .errors import remember_secret
 
 __all__ = ["HubClient", "encode_params"]
 
@@ -169,6 +170,7 @@ class HubClient:
         if user_agent is not None and any(ord(c) < 0x20 for c in user_agent):
             raise ValueError("user_agent must not contain control characters")
         resolved, explicit = resolve_token(token)
+        remember_secret(resolved)
         self._transport = Transport(
             _endpoint(endpoint),
             session=session,
@@ -242,6 +244,7 @@ class HubClient:
             if token is None:
                 raise TypeError("with_options(token=None) is ambiguous: pass a str or False")
             tok, explicit = resolve_token(token)
+            remember_secret(tok)
             opts = CallOptions(tok, explicit, opts.timeout, opts.retry, opts.headers)
         if headers:
             for key, value in headers.items():

@@ -36,6 +36,13 @@ _CREDENTIAL = re.compile(
 )
 
 
+_HOSTNAME = re.compile(
+    r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
+    r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?"
+)
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@")
+
+
 def is_loopback(host: str | None) -> bool:
     """``localhost`` (and ``*.localhost``), 127.0.0.0/8 and ``::1``."""
     if not host:
@@ -50,8 +57,9 @@ def is_loopback(host: str | None) -> bool:
 
 
 def origin_of(url: URL) -> Origin:
-    """``(scheme, host, port)`` with the default port filled in and the host lower-cased."""
-    return (url.scheme, (url.host or "").lower(), url.port)
+    """``(scheme, host, port)`` with the default port filled in and the host lower-cased
+    (the host as sent on the wire: an IDN stays in its ``xn--`` form)."""
+    return (url.scheme, (url.raw_host or "").lower(), url.port)
 
 
 def is_credential_header(name: str) -> bool:
@@ -59,19 +67,50 @@ def is_credential_header(name: str) -> bool:
     return _CREDENTIAL.search(name) is not None
 
 
+def _valid_host(url: URL) -> bool:
+    """An ASCII host name of letter-digit-hyphen labels, or an IP address."""
+    raw = url.raw_host or ""
+    try:
+        ipaddress.ip_address(raw.partition("%")[0])
+        return True
+    except ValueError:
+        pass
+    if not _HOSTNAME.fullmatch(raw):
+        return False
+    try:
+        return bool(url.host)  # decodes the IDN labels: a broken one raises
+    except (ValueError, TypeError):
+        return False
+
+
 def check_target(url: URL, *, offline: bool) -> None:
-    """Refuse a URL the client must not contact (raises ``HubConnectionError``)."""
-    if url.scheme not in ("http", "https") or not url.raw_host:
-        raise HubConnectionError(f"refusing to request {url.scheme or 'a relative'!s} URL {url}")
-    if url.user is not None or url.password is not None:
+    """Refuse a URL the client must not contact (raises ``HubConnectionError``).
+
+    It must be ``http(s)``, name a valid host (no broken IDN label, no stray
+    characters), carry no userinfo, and, in offline mode, be on loopback.
+    """
+    try:
+        scheme, port = url.scheme, url.port
+        has_userinfo = url.raw_user is not None or url.raw_password is not None
+        valid = bool(url.raw_host) and _valid_host(url)
+    except (ValueError, TypeError):
+        scheme, port, has_userinfo, valid = "", None, False, False
+    if scheme not in ("http", "https"):
+        raise HubConnectionError(f"refusing to request a non-HTTP URL: {_show(url)}")
+    if not valid or port is None:
+        raise HubConnectionError(f"refusing to request a URL with an invalid host: {_show(url)}")
+    if has_userinfo:
+        raise HubConnectionError("refusing to request a URL that carries credentials (user:pass@)")
+    if offline and not is_loopback(url.raw_host):
         raise HubConnectionError(
-            f"refusing to request {url.with_user(None)}: the URL carries credentials"
-        )
-    if offline and not is_loopback(url.host):
-        raise HubConnectionError(
-            f"offline mode is on (HF_HUB_OFFLINE): refusing to contact {url.host}; "
+            f"offline mode is on (HF_HUB_OFFLINE): refusing to contact {url.raw_host}; "
             "unset HF_HUB_OFFLINE or use a loopback endpoint"
         )
+
+
+def _show(url: URL) -> str:
+    text = _USERINFO.sub(r"\1", str(url))
+    return repr(text if len(text) <= 200 else text[:197] + "...")
 
 
 class Proxies:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ._decipher import Deciphered, decipher
@@ -140,7 +140,7 @@ def scrub(err: HubError, secret: str | None) -> HubError:
             headers: CIMultiDict[str] = CIMultiDict()
             for k, v in value.items():
                 headers.add(str(k), str(v).replace(secret, mask))
-            return headers
+            return CIMultiDictProxy(headers)
         return value
 
     for name, value in list(vars(err).items()):
@@ -188,7 +188,7 @@ class Wire:
             if len(self._timeouts) > 64:
                 self._timeouts.clear()
             cached = self._timeouts[t] = aiohttp.ClientTimeout(
-                total=getattr(t, "attempt", None), sock_connect=t.connect, sock_read=t.read
+                total=t.attempt, sock_connect=t.connect, sock_read=t.read
             )
         return cached
 
@@ -253,15 +253,21 @@ class Wire:
             if stream and status < 300:
                 admission.observe(decipher(status, resp.headers, b"", str(url), repo_route=False))
                 return resp, Response(status, resp.headers, b"", str(url), method)
-            return self._finish(call, admission, resp, await self._read(call, resp, url), url)
+            try:
+                return await self._finish(call, admission, resp, url)
+            except BaseException:
+                del resp  # a locals-capturing traceback keeps no response (headers) here
+                raise
         raise HubConnectionError(
             f"{call.describe}: more than {MAX_REDIRECTS} redirects; the server is "
             "redirecting in a loop"
         )
 
-    def _finish(
-        self, call: Call, admission: Admission, resp: aiohttp.ClientResponse, data: bytes, url: URL
+    async def _finish(
+        self, call: Call, admission: Admission, resp: aiohttp.ClientResponse, url: URL
     ) -> Response:
+        """Read the body and make the answer a :class:`Response` or its error."""
+        data = await self._read(call, resp, url)
         status, headers, where = resp.status, resp.headers, str(url)
         if status < 400:
             admission.observe(decipher(status, headers, b"", where, repo_route=False))
@@ -277,8 +283,10 @@ class Wire:
         admission.observe(seen)
         if resp.method == "DELETE" and status == 404 and call.lost_response:
             return Response(status, headers, data, where, resp.method)
-        assert seen.error is not None
-        raise scrub(seen.error, call.opts.token)
+        error = seen.error
+        assert error is not None
+        del data, resp, headers, seen  # what the server sent stays out of captured locals
+        raise scrub(error, call.opts.token)
 
     async def _send(
         self, call: Call, method: str, url: URL, body: bytes | None
