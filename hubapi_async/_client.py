@@ -22,6 +22,7 @@ import aiohttp
 from yarl import URL
 
 from ._bulk import BulkMap
+from ._download import download
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
 from ._resources import (
@@ -382,6 +383,41 @@ class HubClient:
         return self._transport.stream(
             target, self._call_opts(timeout), headers=headers, chunk_size=chunk_size
         )
+
+    async def download(
+        self,
+        path: str,
+        dest: str | os.PathLike[str],
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        progress: Callable[[int, int | None], object] | None = None,
+        verify: Callable[[Path, Response], None] | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> Path:
+        """GET ``path`` (following redirects, the token only on the endpoint's origin)
+        into the file ``dest``, atomically, and return ``dest``.
+
+        Bytes go to a temporary file beside ``dest``, renamed into place once complete;
+        nothing is left behind on failure. A transfer cut or stalled mid-body is resumed
+        with ``Range`` and ``If-Range`` (a file that changed meanwhile starts over),
+        within the call's one retry budget and one deadline. The file is checked against
+        the announced size and a SHA-256 ``ETag``, then by ``verify(path, head)``, which
+        may raise (a ``DecodeError``) to refuse it. ``progress(done, total)`` is called
+        after each chunk written.
+        """
+        target = self._transport.url_for(path, encode_params(params)) if params else path
+        dest_path = Path(dest)
+        await download(
+            self._transport,
+            str(target),
+            self._call_opts(timeout),
+            dest_path,
+            headers=dict(headers or {}),
+            progress=progress,
+            verify=verify,
+        )
+        return dest_path
 
     async def request_json(
         self,

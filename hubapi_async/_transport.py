@@ -363,7 +363,7 @@ class Transport:
             f"deadline{last}; raise timeout= or retry later"
         )
 
-    def _new_call(
+    def new_call(
         self,
         method: str,
         url: URL,
@@ -398,7 +398,7 @@ class Transport:
     ) -> Response:
         """Send one call (with retries) and return the whole response, or raise."""
         wire = self._bind()
-        call = self._new_call(method, self.url_for(target, params), opts, json, write, headers)
+        call = self.new_call(method, self.url_for(target, params), opts, json, write, headers)
 
         async def attempt() -> Response:
             call.attempts += 1
@@ -411,10 +411,11 @@ class Transport:
                 call.last_error = exc
                 raise
 
-        return await self._run(call, attempt)
+        return await self.run(call, attempt)
 
-    async def _run(self, call: Call, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Attempt 1 straight away; the retry loop only after a retryable failure."""
+    async def run(self, call: Call, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``call``: attempt 1 straight away, the retry loop only after a retryable
+        failure (one budget, one deadline for every attempt ``attempt`` makes)."""
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
@@ -476,8 +477,8 @@ class Transport:
         connection (and its slot) is held until the block exits.
         """
         wire = self._bind()
-        call = self._new_call("GET", self.url_for(target), opts, None, False, headers)
-        raw, head = await self._run(call, lambda: self._open(wire, call))
+        call = self.new_call("GET", self.url_for(target), opts, None, False, headers)
+        raw, head = await self.run(call, lambda: self._open(wire, call))
         assert self._slots is not None
         try:
             yield head, wire.chunks(call, raw, chunk_size)
@@ -506,3 +507,30 @@ class Transport:
             if isinstance(exc, HubError):
                 call.last_error = exc
             raise
+
+    @asynccontextmanager
+    async def stream_attempt(
+        self, call: Call
+    ) -> AsyncIterator[tuple[aiohttp.ClientResponse, Response]]:
+        """One admitted attempt whose 2xx body the caller reads inside the block (the
+        deadline and the slot cover the whole block); for downloads."""
+        wire = self._bind()
+        async with Admission(self, call) as admission:
+            result = await wire.exchange(call, admission, stream=True)
+            if isinstance(result, Response):
+                raise HubConnectionError(
+                    f"{call.describe}: unexpected answer {result.status} without a body"
+                )
+            raw, head = result
+            try:
+                yield raw, head
+            finally:
+                raw.release()
+
+    def chunks_of(
+        self, call: Call, raw: aiohttp.ClientResponse, chunk_size: int
+    ) -> AsyncIterator[bytes]:
+        """The body of a streamed answer (a cut or a stall: a retryable ``HubError``)."""
+        assert self._wire is not None
+        chunks: AsyncIterator[bytes] = self._wire.chunks(call, raw, chunk_size)
+        return chunks

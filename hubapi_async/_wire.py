@@ -16,7 +16,7 @@ frames hold the request headers) is ever chained to an error users see.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -406,7 +406,7 @@ class Wire:
 
     async def chunks(
         self, call: Call, raw: aiohttp.ClientResponse, chunk_size: int
-    ) -> Any:  # AsyncIterator[bytes]
+    ) -> AsyncIterator[bytes]:
         """The body of a streamed answer, chunk by chunk (cut: ``HubConnectionError``)."""
         failure: HubError | None = None
         try:

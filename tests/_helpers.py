@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +55,20 @@ def recordings_dir() -> Path:
     import hubapi_async.testing
 
     return Path(hubapi_async.testing.__file__).resolve().parent / "recordings"
+
+
+@contextlib.asynccontextmanager
+async def serve(handler: Any) -> AsyncIterator[str]:
+    """A one-route ``aiohttp.web`` server on loopback running ``handler``; yields its URL."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()

@@ -10,7 +10,7 @@ import logging
 import pickle
 import time
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -32,7 +32,7 @@ from hubapi_async._response import CallOptions
 from hubapi_async._wire import Call
 from hubapi_async.testing import Fault, LocalHub
 
-from ._helpers import checked_out_connections
+from ._helpers import checked_out_connections, serve
 
 # Not shaped like a Hugging Face token: it must be masked by its value.
 SECRET = "sekrit-Value-0123456789"
@@ -44,27 +44,6 @@ async def lh() -> AsyncIterator[LocalHub]:
     hub = LocalHub(models=20, datasets=2, spaces=2, tokens=(SECRET, "hf_local_token"))
     async with hub:
         yield hub
-
-
-@pytest.fixture
-async def raw_server() -> AsyncIterator[Callable[[web.Handler], Awaitable[str]]]:
-    """Start a one-route aiohttp server on loopback; returns its base URL."""
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: web.Handler) -> str:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = runner.addresses[0][1]
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
 
 
 def _with_locals(exc: BaseException) -> list[str]:
@@ -241,9 +220,7 @@ async def test_time_waiting_on_the_gate_counts_against_the_deadline(lh: LocalHub
     assert waited < 1.5
 
 
-async def test_a_trickling_server_cannot_hold_an_attempt_forever(
-    raw_server: Callable[[web.Handler], Awaitable[str]],
-) -> None:
+async def test_a_trickling_server_cannot_hold_an_attempt_forever() -> None:
     async def trickle(request: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "application/json"})
         resp.content_length = 1000
@@ -253,12 +230,12 @@ async def test_a_trickling_server_cannot_hold_an_attempt_forever(
             await asyncio.sleep(0.05)
         return resp
 
-    url = await raw_server(trickle)
     assert Timeout().attempt == 300.0
     timeout = Timeout(read=1.0, attempt=0.4)
-    async with HubClient(url, token=False, timeout=timeout, retry=RetryPolicy(0)) as hub:
-        started = time.monotonic()
-        with pytest.raises(HubTimeoutError):
-            await hub.request("GET", "/api/slow")
-        assert time.monotonic() - started < 1.5
-        assert checked_out_connections(hub) == 0
+    async with serve(trickle) as url:
+        async with HubClient(url, token=False, timeout=timeout, retry=RetryPolicy(0)) as hub:
+            started = time.monotonic()
+            with pytest.raises(HubTimeoutError):
+                await hub.request("GET", "/api/slow")
+            assert time.monotonic() - started < 1.5
+            assert checked_out_connections(hub) == 0
