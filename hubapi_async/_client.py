@@ -19,9 +19,9 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 import aiohttp
-from yarl import URL
 
 from ._bulk import BulkMap
+from ._config import encode_params, env_flag, parse_endpoint, resolve_token
 from ._download import download
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
@@ -46,9 +46,6 @@ T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741
 R = TypeVar("R")
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
-_TRUE = frozenset({"1", "true", "yes", "on"})
-
 
 class _Unset:
     def __repr__(self) -> str:
@@ -56,85 +53,6 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
-
-
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """Query parameters as the Hub expects them: lists repeat the key, bools are
-    ``true``/``false``, ``None`` is left out."""
-    out: list[tuple[str, str]] = []
-    if not params:
-        return out
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            out.append((key, "true" if value else "false"))
-        elif isinstance(value, str | int | float):
-            out.append((key, str(value)))
-        elif isinstance(value, Sequence):
-            for item in value:
-                if isinstance(item, bool):
-                    out.append((key, "true" if item else "false"))
-                else:
-                    out.append((key, str(item)))
-        else:
-            raise TypeError(f"unsupported query value for {key!r}: {type(value).__name__}")
-    return out
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _TRUE
-
-
-def _token_file() -> Path:
-    explicit = os.environ.get("HF_TOKEN_PATH")
-    if explicit:
-        return Path(explicit).expanduser()
-    home = os.environ.get("HF_HOME")
-    if home:
-        return Path(home).expanduser() / "token"
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(cache).expanduser() / "huggingface" / "token"
-
-
-def _check_token(token: str) -> str:
-    token = token.strip()
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in token):
-        raise ValueError("the token contains whitespace or control characters")
-    return token
-
-
-def resolve_token(token: str | bool | None) -> tuple[str | None, bool]:
-    """(token, explicit): an argument wins, then ``HF_TOKEN``,
-    ``HUGGING_FACE_HUB_TOKEN``, then the token file; ``False`` is anonymous."""
-    if token is False:
-        return None, True
-    if isinstance(token, str):
-        return (_check_token(token) or None), True
-    if token is not None and token is not True:
-        raise TypeError("token must be a string, None or False")
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            return _check_token(value), False
-    try:
-        text = _token_file().read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None, False
-    return (_check_token(text) if text else None), False
-
-
-def _endpoint(value: str | None) -> URL:
-    raw = value or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-    try:
-        url = URL(raw.rstrip("/"))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"invalid endpoint {raw!r}") from exc
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"the endpoint must be an http(s) URL with a host, got {raw!r}")
-    if url.query_string or url.fragment or url.user or url.password:
-        raise ValueError("the endpoint must not carry credentials, a query or a fragment")
-    return url
 
 
 class HubClient:
@@ -173,14 +91,14 @@ class HubClient:
         resolved, explicit = resolve_token(token)
         remember_secret(resolved)
         self._transport = Transport(
-            _endpoint(endpoint),
+            parse_endpoint(endpoint),
             session=session,
             max_concurrency=max_concurrency,
             trust_env=trust_env,
             ssl=ssl,
             user_agent=user_agent,
-            offline=_env_flag("HF_HUB_OFFLINE"),
-            disable_implicit_token=_env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN"),
+            offline=env_flag("HF_HUB_OFFLINE"),
+            disable_implicit_token=env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN"),
             max_response_size=max_response_size,
         )
         self._opts = CallOptions(

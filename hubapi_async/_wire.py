@@ -32,7 +32,7 @@ from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, is_
 from .errors import DecodeError, HubConnectionError, HubError, HubTimeoutError
 
 if TYPE_CHECKING:
-    from ._transport import Admission
+    from ._admission import Admission
 
 __all__ = ["CLOSED_MESSAGE", "Call", "Guard", "Wire", "scrub"]
 

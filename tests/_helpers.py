@@ -37,8 +37,8 @@ class SleepRecorder:
 def patch_sleep(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
     """Give the transport a virtual clock; returns the recorder of its sleeps."""
     recorder = SleepRecorder()
-    monkeypatch.setattr("hubapi_async._transport._sleep", recorder)
-    monkeypatch.setattr("hubapi_async._transport._now", recorder.now)
+    monkeypatch.setattr("hubapi_async._clock.sleep", recorder)
+    monkeypatch.setattr("hubapi_async._clock.now", recorder.now)
     return recorder
 
 

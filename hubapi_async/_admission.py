@@ -1,0 +1,169 @@
+"""Admission of one attempt: the rate-limit gate, a connection slot, the deadline."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from . import _clock
+from ._decipher import Deciphered
+from ._gate import GateRefused, RateLimitGate
+from ._protocol import KNOWN_BUCKETS, RateLimitState, bucket_for_path
+from ._wire import CLOSED_MESSAGE, Call
+from .errors import HubConnectionError, RateLimitError
+
+if TYPE_CHECKING:
+    from ._transport import Transport
+
+__all__ = ["Admission", "remaining"]
+
+
+class Admission:
+    """One attempt's admission: the rate-limit gate, a connection slot, the deadline.
+
+    Entered by ``async with transport._admitted(call)``. On entry it waits for the gate
+    (that wait counts against the deadline) and for a free slot (that wait does not:
+    the deadline moves by the time spent queued), then opens a timeout scope for what
+    is left of the deadline, if the call has one. :meth:`observe` feeds the gate with a
+    response; on exit the gate's ticket is released if no response came, and the slot
+    unless a stream keeps it (:meth:`keep_slot`). This class is the one place the
+    transport talks to the gate.
+    """
+
+    __slots__ = ("_bucket", "_call", "_kept", "_observed", "_scope", "_seq", "_t")
+
+    def __init__(self, transport: Transport, call: Call) -> None:
+        self._t = transport
+        self._call = call
+        self._bucket = bucket_for_path(call.url.raw_path)
+        self._seq = -1
+        self._observed = False
+        self._kept = False
+        self._scope: asyncio.Timeout | None = None
+
+    async def __aenter__(self) -> Admission:
+        t, call = self._t, self._call
+        if t.closed:
+            raise HubConnectionError(CLOSED_MESSAGE)
+        gate, slots = t.gate, t._slots
+        assert gate is not None and slots is not None
+        policy = call.opts.retry
+        if call.deadline_at is None:
+            try:
+                self._seq, _ = await gate.acquire(self._bucket, max_wait=policy.max_rate_limit_wait)
+            except GateRefused as refused:
+                raise self._refused(refused, policy.max_rate_limit_wait) from None
+        else:
+            self._seq = await self._acquire_within_deadline(gate)
+        try:
+            if slots.locked():  # time queued for a connection slot is not on the clock
+                queued_at = _clock.now()
+                await slots.acquire()
+                if call.deadline_at is not None:
+                    call.deadline_at += _clock.now() - queued_at
+            else:
+                await slots.acquire()
+        except BaseException:
+            gate.release(self._bucket, self._seq)
+            raise
+        if t.is_closed():  # closed while this attempt waited
+            slots.release()
+            gate.release(self._bucket, self._seq)
+            raise HubConnectionError(CLOSED_MESSAGE)
+        if call.deadline_at is not None:
+            self._scope = asyncio.timeout(max(0.0, call.deadline_at - _clock.now()))
+            await self._scope.__aenter__()
+        return self
+
+    async def _acquire_within_deadline(self, gate: RateLimitGate) -> int:
+        call = self._call
+        left = remaining(call)
+        max_wait = min(call.opts.retry.max_rate_limit_wait, left)
+        expired = False
+        try:
+            async with asyncio.timeout(max(0.0, left)):
+                seq, _ = await gate.acquire(self._bucket, max_wait=max_wait)
+                return seq
+        except GateRefused as refused:
+            raise self._refused(refused, max_wait) from None
+        except TimeoutError:
+            expired = True
+        assert expired
+        raise self._t.deadline_error(call) from call.last_error
+
+    def _refused(self, refused: GateRefused, max_wait: float) -> RateLimitError:
+        return RateLimitError(
+            f"the {self._bucket!r} rate limit is spent: the next request could go in "
+            f"{refused.wait:.0f} s, beyond the allowed wait of {max_wait:.0f} s; "
+            "slow down, raise RetryPolicy(max_rate_limit_wait=...) or the deadline",
+            status=None,
+            url=str(self._call.url.with_query(None)),
+            retry_after=refused.wait,
+            remaining=refused.remaining,
+            reset_in=refused.reset_in,
+            limit=refused.limit,
+            window=refused.window,
+        )
+
+    def observe(self, seen: Deciphered) -> None:
+        """Feed the gate with one response (each redirect hop included)."""
+        gate = self._t.gate
+        assert gate is not None
+        state = seen.ratelimit
+        if state is not None and state.bucket not in KNOWN_BUCKETS:
+            state = RateLimitState(self._bucket, state.remaining, state.reset_in)
+        backoff = 1.0
+        error = seen.error
+        if seen.status == 429 and error is not None:
+            # The gate applies the whole 429 wait: never shorter than what was asked.
+            wait = error.retry_after
+            if wait is not None:
+                bucket = state.bucket if state is not None else self._bucket
+                reset_in = max(wait - 1, state.reset_in if state is not None else 0.0)
+                state = RateLimitState(bucket, 0, reset_in)
+            else:
+                backoff = max(1.0, self._call.opts.retry.backoff(self._call.attempts))
+        gate.observe(
+            self._bucket, self._seq, status=seen.status, state=state, policy=seen.policy,
+            backoff=backoff,
+        )  # fmt: skip
+        self._observed = True
+
+    def keep_slot(self) -> None:
+        """The slot stays taken after exit (a stream releases it when it ends)."""
+        self._kept = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        t, call = self._t, self._call
+        expired = False
+        scope = self._scope
+        try:
+            if scope is not None:
+                try:
+                    await scope.__aexit__(exc_type, exc, tb)
+                except TimeoutError:
+                    if not scope.expired():
+                        raise
+                    expired = True
+        finally:
+            if not self._observed:
+                assert t.gate is not None
+                t.gate.release(self._bucket, self._seq)
+            if not self._kept or expired:
+                assert t._slots is not None
+                t._slots.release()
+        if expired:
+            raise t.deadline_error(call) from call.last_error
+
+
+def remaining(call: Call) -> float:
+    """Seconds left before ``call``'s deadline (infinite without one)."""
+    if call.deadline_at is None:
+        return float("inf")
+    return call.deadline_at - _clock.now()
