@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from . import _clock
 from ._decipher import Deciphered
 from ._gate import GateRefused, RateLimitGate
-from ._protocol import KNOWN_BUCKETS, RateLimitState, bucket_for_path
+from ._protocol import KNOWN_BUCKETS, RateLimitState
 from ._wire import CLOSED_MESSAGE, Call
 from .errors import HubConnectionError, RateLimitError
 
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from ._transport import Transport
 
 __all__ = ["Admission", "remaining"]
+
+#: A gate wait shorter than this is no wait (counted in ``hub.stats``).
+_NOTICEABLE = 0.0005
 
 
 class Admission:
@@ -36,7 +39,7 @@ class Admission:
     def __init__(self, transport: Transport, call: Call) -> None:
         self._t = transport
         self._call = call
-        self._bucket = bucket_for_path(call.url.raw_path)
+        self._bucket = call.bucket
         self._seq = -1
         self._observed = False
         self._kept = False
@@ -49,6 +52,10 @@ class Admission:
         gate, slots = t.gate, t._slots
         assert gate is not None and slots is not None
         policy = call.opts.retry
+        counters = call.counters
+        if call.attempts > 1:
+            counters.retries += 1
+        started = _clock.now()
         if call.deadline_at is None:
             try:
                 self._seq, _ = await gate.acquire(self._bucket, max_wait=policy.max_rate_limit_wait)
@@ -56,6 +63,10 @@ class Admission:
                 raise self._refused(refused, policy.max_rate_limit_wait) from None
         else:
             self._seq = await self._acquire_within_deadline(gate)
+        waited = _clock.now() - started
+        if waited >= _NOTICEABLE:  # not the clock's own drift across an immediate admission
+            counters.gate_waits += 1
+            counters.gate_wait_seconds += waited
         try:
             if slots.locked():  # time queued for a connection slot is not on the clock
                 queued_at = _clock.now()
@@ -115,6 +126,8 @@ class Admission:
             state = RateLimitState(self._bucket, state.remaining, state.reset_in)
         backoff = 1.0
         error = seen.error
+        if seen.status == 429:
+            self._call.counters.rate_limited += 1
         if seen.status == 429 and error is not None:
             # The gate applies the whole 429 wait: never shorter than what was asked.
             wait = error.retry_after

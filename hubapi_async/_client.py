@@ -37,6 +37,7 @@ from ._resources import (
     Users,
 )
 from ._response import CallOptions, Response
+from ._stats import HubStats
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
 from .errors import remember_secret
 
@@ -231,6 +232,17 @@ class HubClient:
         return Collections(self)
 
     # -- per-call defaults -----------------------------------------------------------
+
+    @property
+    def stats(self) -> HubStats:
+        """What this client (and every view of it) did so far, per rate-limit bucket.
+
+        A snapshot (:class:`~hubapi_async._stats.HubStats`): calls, requests sent (every
+        attempt and redirect hop), retries, 429s seen, rate-limit gate waits and their
+        total time, body bytes received and failed calls, per bucket and in total;
+        ``hub.stats.to_prometheus()`` renders them in the Prometheus text format.
+        """
+        return self._transport.stats()
 
     @property
     def retry(self) -> RetryPolicy:

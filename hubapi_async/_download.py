@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import anyio
 from anyio import to_thread
 
 from ._response import CallOptions, Response
@@ -174,7 +173,7 @@ async def download(
 
             head = await transport.run(call, attempt)
         await _verify(tmp, head, part, verify)
-        await anyio.Path(tmp).replace(dest)
+        await to_thread.run_sync(tmp.replace, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
-import tenacity
+from typing import TYPE_CHECKING, TypeVar
 
 from ._options import RetryPolicy
 from .errors import HubError, HubHTTPError
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 __all__ = ["IDEMPOTENT", "is_retryable", "reason", "retry_after_failure", "wait_before_retry"]
 
@@ -110,21 +111,23 @@ async def retry_after_failure(
     retry is logged at INFO. When the retries are spent, the last attempt's own error
     is raised (users never see a tenacity type).
     """
+    import tenacity  # only a call that failed pays for importing it
+
     total = policy.max_retries + 1
     delay = wait_before_retry(first, policy, 1)
     _log_retry(describe, first, delay, 2, total)
     await sleep(delay)
 
-    def should_retry(state: tenacity.RetryCallState) -> bool:
+    def should_retry(state: RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
         return isinstance(exc, HubError) and retryable(exc)
 
-    def wait(state: tenacity.RetryCallState) -> float:
+    def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         assert isinstance(exc, HubError)
         return wait_before_retry(exc, policy, state.attempt_number + 1)
 
-    def before_sleep(state: tenacity.RetryCallState) -> None:
+    def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         assert isinstance(exc, HubError)
         delay = state.upcoming_sleep

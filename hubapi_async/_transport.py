@@ -28,8 +28,10 @@ from yarl import URL
 from . import _clock
 from ._admission import Admission, remaining
 from ._gate import RateLimitGate
+from ._protocol import bucket_for_path
 from ._response import CallOptions, Response
 from ._retry import is_retryable, retry_after_failure
+from ._stats import Counters, HubStats
 from ._urlpolicy import Proxies, origin_of
 from ._version import __version__
 from ._wire import CLOSED_MESSAGE, Call, Wire
@@ -81,8 +83,13 @@ class Transport:
         self.closed = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._closing_tasks: set[asyncio.Task[Any]] = set()
+        self._counters: dict[str, Counters] = {}
 
     # -- lifecycle -----------------------------------------------------------------------
+
+    def stats(self) -> HubStats:
+        """A snapshot of the counters, per bucket."""
+        return HubStats.of(self._counters)
 
     @property
     def wire_requests(self) -> int:
@@ -208,6 +215,11 @@ class Transport:
         headers: Mapping[str, str] | None,
     ) -> Call:
         deadline = opts.timeout.deadline
+        bucket = bucket_for_path(url.raw_path)
+        counters = self._counters.get(bucket)
+        if counters is None:
+            counters = self._counters[bucket] = Counters()
+        counters.calls += 1
         return Call(
             method.upper(),
             url,
@@ -216,6 +228,8 @@ class Transport:
             write,
             headers,
             None if deadline is None else _clock.now() + deadline,
+            counters,
+            bucket,
         )
 
     # -- calls -----------------------------------------------------------------------------
@@ -259,16 +273,21 @@ class Transport:
                 return await attempt()
             except HubError as exc:
                 if not self._retryable(call, exc):
+                    call.counters.failures += 1
                     raise
                 first = exc
-            return await retry_after_failure(
-                first,
-                attempt,
-                policy=call.opts.retry,
-                retryable=lambda exc: self._retryable(call, exc),
-                sleep=lambda delay: self._backoff(call, delay),
-                describe=call.describe,
-            )
+            try:
+                return await retry_after_failure(
+                    first,
+                    attempt,
+                    policy=call.opts.retry,
+                    retryable=lambda exc: self._retryable(call, exc),
+                    sleep=lambda delay: self._backoff(call, delay),
+                    describe=call.describe,
+                )
+            except HubError:
+                call.counters.failures += 1
+                raise
         except asyncio.CancelledError:
             if task is not None and task in self._closing_tasks:
                 self._closing_tasks.discard(task)

@@ -28,6 +28,7 @@ from ._decipher import Deciphered, decipher
 from ._protocol import is_repo_route
 from ._response import CallOptions, Response
 from ._retry import IDEMPOTENT
+from ._stats import Counters
 from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, is_loopback, origin_of
 from .errors import DecodeError, HubConnectionError, HubError, HubTimeoutError
 
@@ -59,6 +60,8 @@ class Call:
     write: bool
     extra_headers: Mapping[str, str] | None = field(repr=False)
     deadline_at: float | None
+    counters: Counters = field(repr=False)
+    bucket: str = "api"
     attempts: int = 0
     verdict: bool | None = None
     lost_response: bool = False
@@ -313,6 +316,7 @@ class Wire:
             failure = self.failure(call, url, exc, sent=hop.count > 0)
         finally:
             _HOP.reset(reset)
+            call.counters.requests += hop.count
         if failure is not None:
             raise failure
         return resp
@@ -340,7 +344,9 @@ class Wire:
                 if length > cap:
                     failure = self._too_large(resp, url, cap)
                 else:
-                    return await resp.read()  # framed by Content-Length: one buffer, no copy
+                    data = await resp.read()  # framed by Content-Length: one buffer, no copy
+                    call.counters.bytes_received += len(data)
+                    return data
             else:
                 # Counted as decoded: a small compressed body may inflate past the cap.
                 chunks: list[bytes] = []
@@ -352,6 +358,7 @@ class Wire:
                         break
                     chunks.append(chunk)
                 else:
+                    call.counters.bytes_received += size
                     return b"".join(chunks)
         except _ERRORS as exc:
             failure = self.failure(call, url, exc, sent=True)
@@ -410,7 +417,9 @@ class Wire:
         """The body of a streamed answer, chunk by chunk (cut: ``HubConnectionError``)."""
         failure: HubError | None = None
         try:
+            counters = call.counters
             async for chunk in raw.content.iter_chunked(chunk_size):
+                counters.bytes_received += len(chunk)
                 yield chunk
         except _ERRORS as exc:
             failure = self.failure(call, raw.url, exc, sent=True)

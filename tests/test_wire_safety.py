@@ -29,7 +29,6 @@ from hubapi_async import (
     Timeout,
 )
 from hubapi_async._response import CallOptions
-from hubapi_async._wire import Call
 from hubapi_async.testing import Fault, LocalHub
 
 from ._helpers import checked_out_connections, serve
@@ -79,7 +78,9 @@ def everything_said(exc: BaseException) -> str:
 async def test_internal_call_objects_have_token_free_reprs(lh: LocalHub) -> None:
     async with HubClient(lh.url, token=SECRET) as hub:
         opts = hub.with_options(headers={"X-Api-Key": SECRET})._opts
-        call = Call("GET", hub._transport.url_for("/api/x"), opts, b"{}", False, None, None)
+        call = hub._transport.new_call(
+            "GET", hub._transport.url_for("/api/x"), opts, {}, False, None
+        )
     assert isinstance(opts, CallOptions) and opts.token == SECRET
     for text in (repr(opts), repr(call), str(call)):
         assert SECRET not in text
