@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import aiohttp
 
@@ -37,9 +37,11 @@ from ._resources import (
     Users,
 )
 from ._response import CallOptions, Response
-from ._stats import HubStats
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
 from .errors import remember_secret
+
+if TYPE_CHECKING:
+    from ._stats import HubStats
 
 __all__ = ["HubClient", "encode_params"]
 

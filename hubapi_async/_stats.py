@@ -10,33 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-__all__ = ["BucketStats", "Counters", "HubStats"]
+if TYPE_CHECKING:
+    from ._counters import Counters
 
-
-class Counters:
-    """The live counters of one bucket (mutated by the transport only)."""
-
-    __slots__ = (
-        "bytes_received",
-        "calls",
-        "failures",
-        "gate_wait_seconds",
-        "gate_waits",
-        "rate_limited",
-        "requests",
-        "retries",
-    )
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.requests = 0
-        self.retries = 0
-        self.rate_limited = 0
-        self.gate_waits = 0
-        self.gate_wait_seconds = 0.0
-        self.bytes_received = 0
-        self.failures = 0
+__all__ = ["BucketStats", "HubStats"]
 
 
 @dataclass(frozen=True, slots=True)

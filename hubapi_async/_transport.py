@@ -19,7 +19,7 @@ import asyncio
 import platform
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import msgspec
@@ -27,15 +27,18 @@ from yarl import URL
 
 from . import _clock
 from ._admission import Admission, remaining
+from ._counters import Counters
 from ._gate import RateLimitGate
 from ._protocol import bucket_for_path
 from ._response import CallOptions, Response
 from ._retry import is_retryable, retry_after_failure
-from ._stats import Counters, HubStats
 from ._urlpolicy import Proxies, origin_of
 from ._version import __version__
 from ._wire import CLOSED_MESSAGE, Call, Wire
 from .errors import HubConnectionError, HubError, HubTimeoutError
+
+if TYPE_CHECKING:
+    from ._stats import HubStats
 
 __all__ = ["CallOptions", "Response", "Transport"]
 
@@ -89,6 +92,8 @@ class Transport:
 
     def stats(self) -> HubStats:
         """A snapshot of the counters, per bucket."""
+        from ._stats import HubStats
+
         return HubStats.of(self._counters)
 
     @property

@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from ._counters import Counters
 from ._decipher import Deciphered, decipher
 from ._protocol import is_repo_route
 from ._response import CallOptions, Response
 from ._retry import IDEMPOTENT
-from ._stats import Counters
 from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, is_loopback, origin_of
 from .errors import DecodeError, HubConnectionError, HubError, HubTimeoutError
 
@@ -43,7 +42,6 @@ CLOSED_MESSAGE = "this HubClient is closed; create a new client (or keep it open
 _ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 
 
-@dataclass(slots=True, eq=False)
 class Call:
     """One call: what to send, its deadline, and what its attempts learned.
 
@@ -53,19 +51,53 @@ class Call:
     server without its answer arriving. The repr shows no token, header or body.
     """
 
-    method: str
-    url: URL
-    opts: CallOptions = field(repr=False)
-    body: bytes | None = field(repr=False)
-    write: bool
-    extra_headers: Mapping[str, str] | None = field(repr=False)
-    deadline_at: float | None
-    counters: Counters = field(repr=False)
-    bucket: str = "api"
-    attempts: int = 0
-    verdict: bool | None = None
-    lost_response: bool = False
-    last_error: HubError | None = field(default=None, repr=False)
+    __slots__ = (
+        "attempts",
+        "body",
+        "bucket",
+        "counters",
+        "deadline_at",
+        "extra_headers",
+        "last_error",
+        "lost_response",
+        "method",
+        "opts",
+        "url",
+        "verdict",
+        "write",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        opts: CallOptions,
+        body: bytes | None,
+        write: bool,
+        extra_headers: Mapping[str, str] | None,
+        deadline_at: float | None,
+        counters: Counters,
+        bucket: str,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.opts = opts
+        self.body = body
+        self.write = write
+        self.extra_headers = extra_headers
+        self.deadline_at = deadline_at
+        self.counters = counters
+        self.bucket = bucket
+        self.attempts = 0
+        self.verdict: bool | None = None
+        self.lost_response = False
+        self.last_error: HubError | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"<Call {self.describe} attempts={self.attempts} verdict={self.verdict} "
+            f"lost_response={self.lost_response} deadline_at={self.deadline_at}>"
+        )
 
     @property
     def describe(self) -> str:
