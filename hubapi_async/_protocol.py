@@ -218,7 +218,12 @@ def parse_ratelimit(value: str | None) -> RateLimitState | None:
     """
     if value.__class__ is str and (fast := _FAST_RATELIMIT.fullmatch(value)) is not None:
         return RateLimitState(fast[1] or fast[2], int(fast[3]), float(fast[4]))
-    value = _usable(value)
+    return _parse_ratelimit(value)
+
+
+def _parse_ratelimit(raw: str | None) -> RateLimitState | None:
+    """The tolerant parser behind :func:`parse_ratelimit`."""
+    value = _usable(raw)
     if value is None:
         return None
     for bare, params in _items(value):

@@ -92,7 +92,7 @@ def check_target(url: URL, *, offline: bool) -> None:
     try:
         scheme, port = url.scheme, url.port
         has_userinfo = url.raw_user is not None or url.raw_password is not None
-        valid = bool(url.raw_host) and _valid_host(url)
+        valid = bool(url.raw_host) and _valid_host(url) and bool(str(url))
     except (ValueError, TypeError):
         scheme, port, has_userinfo, valid = "", None, False, False
     if scheme not in ("http", "https"):
@@ -109,7 +109,10 @@ def check_target(url: URL, *, offline: bool) -> None:
 
 
 def _show(url: URL) -> str:
-    text = _USERINFO.sub(r"\1", str(url))
+    try:
+        text = _USERINFO.sub(r"\1", str(url))
+    except (ValueError, TypeError):  # yarl checks some parts only when printing
+        text = f"{url.scheme}://<unparsable authority>/..."
     return repr(text if len(text) <= 200 else text[:197] + "...")
 
 

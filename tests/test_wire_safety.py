@@ -187,6 +187,7 @@ async def test_credential_headers_do_not_follow_a_redirect_to_another_origin(
     [
         "http://127.0.0.1:99999/x",
         "http://127.0.0.1:port/x",
+        "//127.0.0.1:x/p",
         "http://xn--a.example/x",
         "http://xn--/x",
         "http://user:pass@127.0.0.1:9/x",
