@@ -11,6 +11,7 @@ import pickle
 import time
 import traceback
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -31,7 +32,7 @@ from hubapi_async import (
 from hubapi_async._response import CallOptions
 from hubapi_async.testing import Fault, LocalHub
 
-from ._helpers import checked_out_connections, serve
+from ._helpers import checked_out_connections, patch_sleep, serve
 
 # Not shaped like a Hugging Face token: it must be masked by its value.
 SECRET = "sekrit-Value-0123456789"
@@ -241,3 +242,45 @@ async def test_a_trickling_server_cannot_hold_an_attempt_forever() -> None:
                 await hub.request("GET", "/api/slow")
             assert time.monotonic() - started < 1.5
             assert checked_out_connections(hub) == 0
+
+
+async def test_token_canary_across_calls_retries_redirects_downloads_and_logs(
+    lh: LocalHub,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many succeeding and failing calls with DEBUG logs on: the token shows up nowhere."""
+    patch_sleep(monkeypatch)
+    lh.faults.add(Fault(kind="status", status=503, path=r"^/api/models/", times=2))
+    lh.faults.add(Fault(kind="truncate", origin="cdn", times=1))
+    limited = {"RateLimit": '"api";r=0;t=600'}
+    lh.faults.add(Fault(kind="status", status=429, headers=limited, path=r"^/api/spaces/"))
+    said: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        async with HubClient(lh.url, token=SECRET, retry=RetryPolicy(max_retries=3)) as hub:
+            said.append(repr(await hub.models.info(INFO)))
+            said.append(repr([m async for m in hub.models.list(limit=3)]))
+            said.append(repr(await hub.request("GET", f"/api/models/{INFO}")))
+            parquet = await hub.datasets.parquet("ibm/duorc")
+            subset, splits = next(iter(parquet.items()))
+            await hub.datasets.download_parquet_shard(
+                "ibm/duorc", subset, next(iter(splits)), 0, tmp_path / "0.parquet"
+            )
+            failures: list[BaseException] = []
+            for call in (
+                hub.spaces.info("demo/space"),  # 429 beyond the allowed wait
+                hub.spaces.info("demo/space"),  # refused by the gate, no request
+                hub.models.info("nobody/nothing"),
+                hub.request("GET", "/api/models", timeout=Timeout(deadline=1e-9)),
+            ):
+                try:
+                    await call
+                except HubError as exc:
+                    failures.append(exc)
+            said.append(repr(hub))
+    assert len(failures) == 4
+    said += [everything_said(exc) for exc in failures]
+    said.append(caplog.text)
+    assert all(SECRET not in text for text in said)
+    assert caplog.text  # DEBUG logging was on and said something
