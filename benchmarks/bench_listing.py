@@ -4,16 +4,20 @@ Run: ``.venv/bin/python benchmarks/bench_listing.py [--items 50000]``
 
 Contenders (items per second, median of ``--repeat`` runs, ratio to the floor):
 
-- floor: a hand-written loop on one ``aiohttp.ClientSession``: GET, read the page whole,
-  decode it with msgspec into ``list[ModelInfo]`` (the same typed Struct), follow
-  ``resp.links["next"]`` (no retries, no gate, no loop checks);
+- floor: a plain async generator on one ``aiohttp.ClientSession``: GET, read the page
+  whole, decode it with msgspec into ``list[ModelInfo]`` (the same typed Struct), yield
+  each item, follow ``resp.links["next"]`` (no retries, no gate, no loop checks); every
+  contender's consumer is the same ``async for`` counting items;
 - hubapi_async ``hub.models.list(limit=N)``, by default and with ``prefetch=True``;
+- the same pages through ``hub.request`` + ``Response.decode`` without the Paginator (the
+  request path's share of the cost, apart from the paginator's item iteration);
 - ``huggingface_hub`` ``HfApi.list_models(limit=N)``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -24,20 +28,29 @@ from hubapi_async import HubClient
 from hubapi_async.types import ModelInfo
 
 
-async def floor(url: str, items: int) -> int:
+async def floor_items(url: str, items: int) -> AsyncIterator[ModelInfo]:
+    """The floor: a plain async generator over pages, yielding each item."""
     decoder = msgspec.json.Decoder(list[ModelInfo])
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    count = 0
-    next_url: str | None = f"{url}/api/models?limit=1000"
+    left = items
+    next_url: str | None = f"{url}/api/models?limit={min(items, 1000)}"
     async with aiohttp.ClientSession() as session:
-        while next_url and count < items:
+        while next_url and left > 0:
             async with session.get(next_url, headers=headers) as resp:
                 resp.raise_for_status()
                 page = decoder.decode(await resp.read())
                 link = resp.links.get("next")
                 next_url = str(link["url"]) if link else None
-            count += len(page)
-    return min(count, items)
+            for item in page[:left]:
+                yield item
+            left -= len(page)
+
+
+async def floor(url: str, items: int) -> int:
+    count = 0
+    async for _ in floor_items(url, items):
+        count += 1
+    return count
 
 
 async def ours(url: str, items: int, prefetch: bool) -> int:
@@ -48,6 +61,20 @@ async def ours(url: str, items: int, prefetch: bool) -> int:
             async for _ in paginator:
                 count += 1
         return count
+
+
+async def ours_transport_only(url: str, items: int) -> int:
+    """The same pages through ``hub.request`` and ``Response.decode``, no Paginator: what
+    the request path costs, apart from the paginator's item iteration."""
+    async with HubClient(url, token=TOKEN) as hub:
+        count = 0
+        target: str | None = "/api/models?limit=1000"
+        while target and count < items:
+            response = await hub.request("GET", target)
+            for _ in response.decode(list[ModelInfo]):
+                count += 1
+            target = response.next_url
+        return min(count, items)
 
 
 def official(url: str, items: int) -> int:
@@ -72,6 +99,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             Contender("hubapi_async models.list", lambda: asyncio.run(ours(url, n, False))),
             Contender(
                 "hubapi_async models.list prefetch=True", lambda: asyncio.run(ours(url, n, True))
+            ),
+            Contender(
+                "hubapi_async hub.request pages (no Paginator)",
+                lambda: asyncio.run(ours_transport_only(url, n)),
             ),
         ]
         if not args.no_official:
