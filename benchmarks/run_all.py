@@ -48,7 +48,7 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for key, data in runs.items():
-        if key in ("memory",):
+        if key in ("memory", "import"):
             continue
         for r in _rows(key, data):
             ratio = f"{r['ratio']:.2f}x" if r.get("ratio") else "-"
@@ -59,6 +59,14 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
                 f"| {data['title']} | {r['name']} | {r['median']:,.0f} {unit}/s | {spread} | "
                 f"{ratio} | {target} |"
             )
+    imports = runs.get("import")
+    if imports:
+        floor_ms, ours_ms = (1000 / r["median"] for r in imports["results"])
+        lines.append(
+            f"| import (CPU time, fresh process) | `import hubapi_async` vs `import aiohttp, "
+            f"msgspec` | {ours_ms:.0f} ms vs {floor_ms:.0f} ms | - | "
+            f"{ours_ms / floor_ms:.2f}x the time | <= 1.30x |"
+        )
     memory = runs.get("memory")
     if memory:
         for r in memory["results"]:
@@ -87,6 +95,9 @@ def chart(runs: dict[str, dict[str, Any]], path: Path) -> None:
             labels.append(f"{key}: {r['name']}")
             ratios.append(r["ratio"])
             targets.append(r["target"])
+    labels = [
+        label.replace("import: import hubapi_async", "import: 1 / time ratio") for label in labels
+    ]
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(labels) + 1.5))
     y = list(range(len(labels)))
     colors = [
@@ -102,7 +113,8 @@ def chart(runs: dict[str, dict[str, Any]], path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xlabel("median rate / floor's median (black tick: target)")
     m = machine()
-    ax.set_title(f"hubapi_async vs the floor — {m['cpu']}, {m['cores']} cores", fontsize=9)
+    load = f", load {m['load_1min']:.1f}" if m.get("load_1min") is not None else ""
+    ax.set_title(f"hubapi_async vs the floor: {m['cpu']}, {m['cores']} cores{load}", fontsize=9)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -111,7 +123,13 @@ def chart(runs: dict[str, dict[str, Any]], path: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     p = parser(__doc__)
     p.add_argument("--quick", action="store_true", help="fewer items and calls")
+    p.add_argument("--report", type=Path, help="only redraw the chart and table from this JSON")
     args = p.parse_args(argv)
+    if args.report:
+        runs = json.loads(args.report.read_text())["runs"]
+        chart(runs, RESULTS / "ratios.png")
+        print(table(runs))
+        return
     rep = ["--repeat", str(args.repeat)]
     items = ["--items", "20000"] if args.quick else []
     calls = ["--calls", "1000"] if args.quick else []
