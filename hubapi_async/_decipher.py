@@ -10,7 +10,7 @@ headers, on demand, by ``Response.next_url``.)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._protocol import (
     RateLimitPolicy,
@@ -24,8 +24,7 @@ from .errors import HubHTTPError
 __all__ = ["Deciphered", "decipher"]
 
 
-@dataclass(frozen=True, slots=True)
-class Deciphered:
+class Deciphered(NamedTuple):
     """One response as the client sees it."""
 
     status: int

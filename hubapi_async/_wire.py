@@ -25,6 +25,7 @@ from yarl import URL
 
 from ._counters import Counters
 from ._decipher import Deciphered, decipher
+from ._options import Timeout
 from ._protocol import is_repo_route
 from ._response import CallOptions, Response
 from ._retry import IDEMPOTENT
@@ -204,6 +205,7 @@ class Wire:
         self.origin = origin
         self._user_agent = user_agent
         self._proxies = proxies
+        self._use_proxies = bool(proxies)
         self._offline = offline
         self._ssl = True if ssl is None else ssl
         self._disable_implicit_token = disable_implicit_token
@@ -211,21 +213,41 @@ class Wire:
         self._is_closed = is_closed
         self.guard = Guard(offline=offline)
         self._middlewares = (*getattr(session, "_middlewares", ()), self.guard)
-        self._timeouts: dict[Any, aiohttp.ClientTimeout] = {}
+        self._timeouts: dict[int, tuple[Timeout, aiohttp.ClientTimeout]] = {}
+        self._allowed: dict[tuple[str, str | None, int | None], Origin] = {}
         self._headers: dict[tuple[int, bool, bool], tuple[CallOptions, CIMultiDict[str]]] = {}
 
     # -- per-call objects, built once ---------------------------------------------------
 
+    def _checked_origin(self, url: URL) -> Origin:
+        """``url``'s origin once the URL rules allow it (``check_target``); an authority
+        that passed once is remembered, so a call to a known host costs a dict lookup."""
+        try:
+            key = (url.scheme, url.raw_host, url.port)
+            plain = url.raw_user is None and url.raw_password is None
+        except (ValueError, TypeError):
+            key, plain = None, False
+        origin = self._allowed.get(key) if plain and key is not None else None
+        if origin is None:
+            check_target(url, offline=self._offline)  # raises HubConnectionError if refused
+            origin = origin_of(url)
+            if key is not None and plain:
+                if len(self._allowed) > 256:
+                    self._allowed.clear()
+                self._allowed[key] = origin
+        return origin
+
     def _client_timeout(self, opts: CallOptions) -> aiohttp.ClientTimeout:
         t = opts.timeout
-        cached = self._timeouts.get(t)
-        if cached is None:
+        cached = self._timeouts.get(id(t))
+        if cached is None or cached[0] is not t:
             if len(self._timeouts) > 64:
                 self._timeouts.clear()
-            cached = self._timeouts[t] = aiohttp.ClientTimeout(
+            timeout = aiohttp.ClientTimeout(
                 total=t.attempt, sock_connect=t.connect, sock_read=t.read
             )
-        return cached
+            cached = self._timeouts[id(t)] = (t, timeout)
+        return cached[1]
 
     def _headers_for(self, call: Call, url: URL, same_origin: bool) -> CIMultiDict[str]:
         opts = call.opts
@@ -326,8 +348,7 @@ class Wire:
     async def _send(
         self, call: Call, method: str, url: URL, body: bytes | None
     ) -> aiohttp.ClientResponse:
-        check_target(url, offline=self._offline)
-        same_origin = origin_of(url) == self.origin
+        same_origin = self._checked_origin(url) == self.origin
         hop = _Sends(foreign=not same_origin)
         reset = _HOP.set(hop)
         failure: HubError | None = None
@@ -341,7 +362,7 @@ class Wire:
                 raise_for_status=False,
                 timeout=self._client_timeout(call.opts),
                 ssl=self._ssl,
-                proxy=self._proxies.for_url(url) if self._proxies else None,
+                proxy=self._proxies.for_url(url) if self._use_proxies else None,
                 middlewares=self._middlewares,
             )
         except _ERRORS as exc:
