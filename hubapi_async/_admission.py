@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from . import _clock
 from ._decipher import Deciphered
-from ._gate import GateRefused, RateLimitGate
-from ._protocol import KNOWN_BUCKETS, RateLimitState
+from ._gate import GateRefused
+from ._protocol import KNOWN_BUCKETS, RateLimitPolicy, RateLimitState
 from ._wire import CLOSED_MESSAGE, Call
 from .errors import HubConnectionError, RateLimitError
 
@@ -49,8 +49,8 @@ class Admission:
         t, call = self._t, self._call
         if t.closed:
             raise HubConnectionError(CLOSED_MESSAGE)
-        gate, slots = t.gate, t._slots
-        assert gate is not None and slots is not None
+        slots = t._slots
+        assert slots is not None
         policy = call.opts.retry
         counters = call.counters
         if call.attempts > 1:
@@ -58,11 +58,11 @@ class Admission:
         started = _clock.now()
         if call.deadline_at is None:
             try:
-                self._seq, _ = await gate.acquire(self._bucket, max_wait=policy.max_rate_limit_wait)
+                self._seq = await self._gate_acquire(policy.max_rate_limit_wait)
             except GateRefused as refused:
                 raise self._refused(refused, policy.max_rate_limit_wait) from None
         else:
-            self._seq = await self._acquire_within_deadline(gate)
+            self._seq = await self._acquire_within_deadline()
         waited = _clock.now() - started
         if waited >= _NOTICEABLE:  # not the clock's own drift across an immediate admission
             counters.gate_waits += 1
@@ -76,26 +76,48 @@ class Admission:
             else:
                 await slots.acquire()
         except BaseException:
-            gate.release(self._bucket, self._seq)
+            self._gate_release()
             raise
         if t.is_closed():  # closed while this attempt waited
             slots.release()
-            gate.release(self._bucket, self._seq)
+            self._gate_release()
             raise HubConnectionError(CLOSED_MESSAGE)
         if call.deadline_at is not None:
             self._scope = asyncio.timeout(max(0.0, call.deadline_at - _clock.now()))
             await self._scope.__aenter__()
         return self
 
-    async def _acquire_within_deadline(self, gate: RateLimitGate) -> int:
+    # -- the gate: every call to it is in these three methods ----------------------------
+
+    async def _gate_acquire(self, max_wait: float) -> int:
+        gate = self._t.gate
+        assert gate is not None
+        seq, _queued = await gate.acquire(self._bucket, max_wait=max_wait)
+        return seq
+
+    def _gate_release(self) -> None:
+        gate = self._t.gate
+        assert gate is not None
+        gate.release(self._bucket, self._seq)
+
+    def _gate_observe(
+        self, status: int, state: RateLimitState | None, policy: RateLimitPolicy | None,
+        backoff: float,
+    ) -> None:  # fmt: skip
+        gate = self._t.gate
+        assert gate is not None
+        gate.observe(
+            self._bucket, self._seq, status=status, state=state, policy=policy, backoff=backoff
+        )
+
+    async def _acquire_within_deadline(self) -> int:
         call = self._call
         left = remaining(call)
         max_wait = min(call.opts.retry.max_rate_limit_wait, left)
         expired = False
         try:
             async with asyncio.timeout(max(0.0, left)):
-                seq, _ = await gate.acquire(self._bucket, max_wait=max_wait)
-                return seq
+                return await self._gate_acquire(max_wait)
         except GateRefused as refused:
             raise self._refused(refused, max_wait) from None
         except TimeoutError:
@@ -119,8 +141,6 @@ class Admission:
 
     def observe(self, seen: Deciphered) -> None:
         """Feed the gate with one response (each redirect hop included)."""
-        gate = self._t.gate
-        assert gate is not None
         state = seen.ratelimit
         if state is not None and state.bucket not in KNOWN_BUCKETS:
             state = RateLimitState(self._bucket, state.remaining, state.reset_in)
@@ -137,10 +157,7 @@ class Admission:
                 state = RateLimitState(bucket, 0, reset_in)
             else:
                 backoff = max(1.0, self._call.opts.retry.backoff(self._call.attempts))
-        gate.observe(
-            self._bucket, self._seq, status=seen.status, state=state, policy=seen.policy,
-            backoff=backoff,
-        )  # fmt: skip
+        self._gate_observe(seen.status, state, seen.policy, backoff)
         self._observed = True
 
     def keep_slot(self) -> None:
@@ -166,8 +183,7 @@ class Admission:
                     expired = True
         finally:
             if not self._observed:
-                assert t.gate is not None
-                t.gate.release(self._bucket, self._seq)
+                self._gate_release()
             if not self._kept or expired:
                 assert t._slots is not None
                 t._slots.release()

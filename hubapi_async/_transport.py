@@ -144,6 +144,10 @@ class Transport:
         )
         return self._wire
 
+    def _admitted(self, call: Call) -> Admission:
+        """``async with self._admitted(call)``: one attempt's gate, slot and deadline."""
+        return Admission(self, call)
+
     def is_closed(self) -> bool:
         """Whether :meth:`aclose` was called."""
         return self.closed
@@ -258,7 +262,7 @@ class Transport:
             call.attempts += 1
             call.verdict = None
             try:
-                async with Admission(self, call) as admission:
+                async with self._admitted(call) as admission:
                     response: Response = await wire.exchange(call, admission)
                 return response
             except HubError as exc:
@@ -351,7 +355,7 @@ class Transport:
         call.verdict = None
         opened: tuple[aiohttp.ClientResponse, Response] | None = None
         try:
-            async with Admission(self, call) as admission:
+            async with self._admitted(call) as admission:
                 result = await wire.exchange(call, admission, stream=True)
                 if isinstance(result, Response):
                     raise HubConnectionError(
@@ -374,7 +378,7 @@ class Transport:
         """One admitted attempt whose 2xx body the caller reads inside the block (the
         deadline and the slot cover the whole block); for downloads."""
         wire = self._bind()
-        async with Admission(self, call) as admission:
+        async with self._admitted(call) as admission:
             result = await wire.exchange(call, admission, stream=True)
             if isinstance(result, Response):
                 raise HubConnectionError(

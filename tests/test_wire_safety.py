@@ -284,3 +284,13 @@ async def test_token_canary_across_calls_retries_redirects_downloads_and_logs(
     said.append(caplog.text)
     assert all(SECRET not in text for text in said)
     assert caplog.text  # DEBUG logging was on and said something
+
+
+def test_the_attempt_bound_is_a_timeout_field_like_the_others() -> None:
+    assert Timeout().attempt == 300.0
+    assert Timeout.coerce(5.0, Timeout(attempt=7)).attempt == 7  # a number sets the deadline
+    assert Timeout(attempt=None).attempt is None
+    with pytest.raises(ValueError):
+        Timeout(attempt=0)
+    with pytest.raises(TypeError):
+        Timeout(attempt="1")  # type: ignore[arg-type]
