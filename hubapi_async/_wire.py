@@ -367,6 +367,14 @@ class Wire:
             )
         except _ERRORS as exc:
             failure = self.failure(call, url, exc, sent=hop.count > 0)
+        except RuntimeError:
+            if not self.session.closed:
+                raise
+            call.verdict = False
+            failure = HubConnectionError(
+                "the aiohttp.ClientSession given to HubClient was closed; keep it open "
+                "while the client is in use"
+            )
         finally:
             _HOP.reset(reset)
             call.counters.requests += hop.count

@@ -294,3 +294,14 @@ def test_the_attempt_bound_is_a_timeout_field_like_the_others() -> None:
         Timeout(attempt=0)
     with pytest.raises(TypeError):
         Timeout(attempt="1")  # type: ignore[arg-type]
+
+
+async def test_a_borrowed_session_closed_under_the_client_is_a_connection_error(
+    lh: LocalHub,
+) -> None:
+    session = aiohttp.ClientSession()
+    async with HubClient(lh.url, token=SECRET, session=session) as hub:
+        assert (await hub.models.info(INFO)).id == INFO
+        await session.close()
+        with pytest.raises(HubConnectionError, match="was closed"):
+            await hub.models.info(INFO)
