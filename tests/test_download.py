@@ -186,3 +186,42 @@ async def test_a_stalled_body_is_resumed(out: Path) -> None:
     assert [h.get("Range") for h in seen] == [None, f"bytes={len(data) // 2}-"]
     assert seen[1]["If-Range"] == '"v1"'
     assert done[-1] == len(data)
+
+
+@pytest.mark.parametrize("honest", [True, False])
+async def test_a_sha256_etag_is_checked_against_the_file(out: Path, honest: bool) -> None:
+    import hashlib
+
+    data = b"some file content" * 100
+    digest = hashlib.sha256(data if honest else b"other").hexdigest()
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=data, headers={"ETag": f'"{digest}"'})
+
+    async with serve(handler) as url:
+        async with HubClient(url, token=False, retry=FAST) as hub:
+            if honest:
+                path = await hub.download("/f", out / "f")
+                assert path.read_bytes() == data
+            else:
+                with pytest.raises(DecodeError, match="ETag"):
+                    await hub.download("/f", out / "f")
+                assert files(out) == []
+
+
+async def test_an_unasked_partial_answer_is_refused_and_retried(out: Path) -> None:
+    data = b"0123456789" * 50
+    calls: list[int] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(1)
+        if len(calls) == 1:  # a 206 nobody asked for, from the middle of the file
+            headers = {"Content-Range": f"bytes 100-{len(data) - 1}/{len(data)}"}
+            return web.Response(status=206, body=data[100:], headers=headers)
+        return web.Response(body=data)
+
+    async with serve(handler) as url:
+        async with HubClient(url, token=False, retry=FAST) as hub:
+            path = await hub.download("/f", out / "f")
+    assert path.read_bytes() == data
+    assert len(calls) == 2
