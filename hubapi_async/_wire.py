@@ -1,11 +1,12 @@
 """One attempt on the wire: a send, its redirects, the body read, failures mapped.
 
-This is the one module of the client that calls aiohttp. An attempt sends the request
+This is the one module of the client that sends requests through aiohttp (its
+middleware, ``_guard``, runs inside those sends). An attempt sends the request
 (``allow_redirects=False``: every hop is checked here), follows redirects (the token and
 every credential-like header stay on the endpoint's origin), reads the body whole into
 one buffer under ``max_response_size``, and turns each response into either a
 :class:`Response` or the error it means, reading its headers once
-(:func:`~hubapi_async._protocol.decipher`).
+(:func:`~hubapi_async._decipher.decipher`).
 
 Failures without a response become :mod:`hubapi_async.errors` classes, judged retryable
 or not on the call (:class:`Call`'s declared fields), and are raised outside the
@@ -15,7 +16,6 @@ frames hold the request headers) is ever chained to an error users see.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -25,17 +25,18 @@ from yarl import URL
 
 from ._counters import Counters
 from ._decipher import Deciphered, decipher
+from ._guard import HOP, Guard, Sends
 from ._options import Timeout
 from ._protocol import is_repo_route
 from ._response import CallOptions, Response
 from ._retry import IDEMPOTENT
-from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, is_loopback, origin_of
+from ._urlpolicy import Origin, Proxies, check_target, is_credential_header, origin_of
 from .errors import DecodeError, HubConnectionError, HubError, HubTimeoutError
 
 if TYPE_CHECKING:
     from ._admission import Admission
 
-__all__ = ["CLOSED_MESSAGE", "Call", "Guard", "Wire", "scrub"]
+__all__ = ["CLOSED_MESSAGE", "Call", "Wire", "scrub"]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
@@ -104,61 +105,6 @@ class Call:
     def describe(self) -> str:
         """``GET https://host/path`` (no query: it may carry user data)."""
         return f"{self.method} {self.url.with_query(None)}"
-
-
-class _Sends:
-    """What the :class:`Guard` saw of one hop: how many sends, the error that stops a
-    resend, and whether credential headers must go."""
-
-    __slots__ = ("count", "error", "foreign")
-
-    def __init__(self, foreign: bool) -> None:
-        self.count = 0
-        self.error: BaseException | None = None
-        self.foreign = foreign
-
-
-_HOP: contextvars.ContextVar[_Sends | None] = contextvars.ContextVar("hubapi_hop", default=None)
-
-
-class Guard:
-    """aiohttp client middleware, one per client, that keeps every hop to its rules.
-
-    - aiohttp resends an idempotent request once after ``ClientOSError`` or
-      ``ServerDisconnectedError`` (aio-libs/aiohttp#7363); the retry policy owns every
-      resend, so the guard refuses that one: ``max_retries=0`` is one request on the wire.
-    - On a hop to another origin, no credential-like header goes out, whoever set it
-      (a borrowed session's defaults, its cookie jar, ``with_options(headers=...)``).
-    - In offline mode, no request goes through a proxy that is not on loopback.
-    """
-
-    __slots__ = ("_offline", "sent")
-
-    def __init__(self, *, offline: bool) -> None:
-        self._offline = offline
-        #: Requests written to the wire (every attempt and redirect hop).
-        self.sent = 0
-
-    async def __call__(
-        self, req: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
-    ) -> aiohttp.ClientResponse:
-        hop = _HOP.get()
-        if hop is not None:
-            if hop.error is not None:
-                raise hop.error
-            hop.count += 1
-            if hop.foreign:
-                for name in [n for n in req.headers if is_credential_header(n)]:
-                    del req.headers[name]
-        if self._offline and req.proxy is not None and not is_loopback(req.proxy.host):
-            req.update_proxy(None, None, None)
-        self.sent += 1
-        try:
-            return await handler(req)
-        except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
-            if hop is not None:
-                hop.error = exc
-            raise
 
 
 def scrub(err: HubError, secret: str | None) -> HubError:
@@ -349,8 +295,8 @@ class Wire:
         self, call: Call, method: str, url: URL, body: bytes | None
     ) -> aiohttp.ClientResponse:
         same_origin = self._checked_origin(url) == self.origin
-        hop = _Sends(foreign=not same_origin)
-        reset = _HOP.set(hop)
+        hop = Sends(foreign=not same_origin)
+        reset = HOP.set(hop)
         failure: HubError | None = None
         try:
             resp = await self.session.request(
@@ -376,7 +322,7 @@ class Wire:
                 "while the client is in use"
             )
         finally:
-            _HOP.reset(reset)
+            HOP.reset(reset)
             call.counters.requests += hop.count
         if failure is not None:
             raise failure
