@@ -205,6 +205,7 @@ class Datasets(RepoFamily[DatasetInfo]):
 
 def _check_parquet(path: Path, head: Response) -> None:
     """Refuse a file that is not framed like parquet (``PAR1`` ... ``PAR1``)."""
+    where = head.url.partition("?")[0]  # the CDN's signed query stays out of the error
     size = path.stat().st_size
     with path.open("rb") as f:
         first = f.read(4)
@@ -214,10 +215,10 @@ def _check_parquet(path: Path, head: Response) -> None:
         excerpt = f.read(200)
     if size < 12 or first != _MAGIC or last != _MAGIC:
         raise DecodeError(
-            f"the shard from {head.url} is not a parquet file ({size} bytes, "
+            f"the shard from {where} is not a parquet file ({size} bytes, "
             f"{head.headers.get('Content-Type', 'no content type')}); nothing was saved",
             status=head.status,
-            url=head.url,
+            url=where,
             body=excerpt,
             request_id=head.request_id,
         )
