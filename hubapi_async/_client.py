@@ -309,7 +309,9 @@ class HubClient:
         ``chunks`` an async iterator of bytes. Retries happen until the headers arrive;
         a body cut after chunks were yielded raises ``HubConnectionError`` (bytes are
         never repeated). The connection is held until the block exits. Redirects to
-        another origin (a CDN) are followed without the token.
+        another origin (a CDN) are followed without the token. The deadline bounds
+        getting the headers (retries included); reading the body is bounded by the
+        timeout's ``read`` (each gap) and ``attempt`` (the whole stream).
         """
         target = self._transport.url_for(path, encode_params(params)) if params else path
         return self._transport.stream(
