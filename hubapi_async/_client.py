@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import aiohttp
 
-from ._bulk import BulkMap
 from ._config import encode_params, env_flag, parse_endpoint, resolve_token
-from ._download import download
 from ._options import RetryPolicy, Timeout
 from ._pagination import Paginator
 from ._resources import (
@@ -41,6 +39,7 @@ from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
 from .errors import remember_secret
 
 if TYPE_CHECKING:
+    from ._bulk import BulkMap
     from ._stats import HubStats
 
 __all__ = ["HubClient", "encode_params"]
@@ -340,6 +339,8 @@ class HubClient:
         may raise (a ``DecodeError``) to refuse it. ``progress(done, total)`` is called
         after each chunk written.
         """
+        from ._download import download
+
         target = self._transport.url_for(path, encode_params(params)) if params else path
         dest_path = Path(dest)
         await download(
@@ -443,4 +444,6 @@ class HubClient:
         does not cancel the rest. Memory stays bounded whatever the number of inputs
         (an iterable or an async iterable, read lazily).
         """
+        from ._bulk import BulkMap  # loads anyio: only clients that map pay for it
+
         return BulkMap(fn, inputs, concurrency=concurrency)
