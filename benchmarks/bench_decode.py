@@ -1,29 +1,26 @@
-"""Decode a 1,000-model listing page three ways and compare.
+"""Decode only: a 1,000-model listing page into ``list[ModelInfo]``, side by side.
 
-Run from the project root:
+Run: ``.venv/bin/python benchmarks/bench_decode.py [--items 1000] [--repeat 5]``
 
-    .venv/bin/python benchmarks/bench_decode.py [--items 1000] [--repeat 20]
+The page imitates ``GET /api/models?full=true`` (keys, value shapes and sizes of the
+items in ``hubapi_async/testing/recordings/models/``: ids, dates, tags, gated,
+siblings...), generated deterministically. Items per second, median of ``--repeat``
+runs (each decoding the page ``--loops`` times), ratio to the floor:
 
-The page imitates ``GET /api/models?full=true`` (keys, value shapes and sizes of
-the items in ``hubapi_async/testing/recordings/models/``: ids, dates, tags, gated,
-siblings...), generated deterministically. Each contender is timed best-of-N
-with ``time.perf_counter``:
-
-- ``json.loads``: the stdlib parser, ending with plain dicts (dates stay strings);
-- ``msgspec -> list[ModelInfo]``: this library's path, bytes straight to Structs
-  with aware datetimes;
-- ``json.loads + hf ModelInfo``: the stdlib parser then the official client's
-  ``huggingface_hub.hf_api.ModelInfo(**item)`` for each item.
+- floor: ``msgspec.json.Decoder(list[ModelInfo]).decode(page)``, built once;
+- hubapi_async: ``Response.decode(list[ModelInfo])``, the path every call and page takes;
+- the same fields in a Struct with ``gc=False`` (is it worth making ``HubStruct`` untracked?);
+- ``json.loads`` (plain dicts, dates left as strings) and the official client's
+  ``huggingface_hub.hf_api.ModelInfo(**item)`` after ``json.loads``.
 """
 
 from __future__ import annotations
 
-import argparse
+import gc
 import json
 import random
 import sys
-import time
-from collections.abc import Callable
+import typing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from hubapi_async.types import ModelInfo, decode_json  # noqa: E402
+import msgspec  # noqa: E402
+from _harness import Contender, measure, parser, report, write_json  # noqa: E402
+from multidict import CIMultiDict, CIMultiDictProxy  # noqa: E402
+
+from hubapi_async import Response  # noqa: E402
+from hubapi_async.types import ModelInfo  # noqa: E402
 
 PIPELINES = [
     ("text-generation", "transformers"),
@@ -112,52 +114,63 @@ def make_page(items: int) -> bytes:
     return json.dumps([make_item(rng, n) for n in range(items)]).encode()
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+def untracked_copy(cls: type[msgspec.Struct]) -> type[msgspec.Struct]:
+    """``cls`` with the same fields, wire names and defaults, but ``gc=False``."""
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in msgspec.structs.fields(cls):
+        default = f.default if f.default is not msgspec.NODEFAULT else msgspec.NODEFAULT
+        fields.append((f.name, hints[f.name], msgspec.field(name=f.encode_name, default=default)))
+    return msgspec.defstruct(
+        f"{cls.__name__}NoGC", fields, kw_only=True, frozen=True, gc=False, module=__name__
+    )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
-
-    from huggingface_hub import __version__ as hf_version
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    p = parser(__doc__)
+    p.add_argument("--items", type=int, default=1000)
+    p.add_argument("--loops", type=int, default=20, help="page decodes per run")
+    args = p.parse_args(argv)
+    page = make_page(args.items)
+    headers = CIMultiDictProxy(CIMultiDict({"Content-Type": "application/json"}))
+    response = Response(200, headers, page, "http://127.0.0.1/api/models", "GET")
+    floor_decoder = msgspec.json.Decoder(list[ModelInfo])
+    nogc_decoder = msgspec.json.Decoder(list[untracked_copy(ModelInfo)])  # type: ignore[misc]
     from huggingface_hub.hf_api import ModelInfo as HfModelInfo
 
-    page = make_page(args.items)
-    structs = decode_json(page, list[ModelInfo])
-    first = structs[0].created_at
-    if len(structs) != args.items or first is None or first.tzinfo is None:
-        raise SystemExit("the generated page did not decode as expected")
+    def loop(fn: Any) -> Any:
+        def run() -> int:
+            for _ in range(args.loops):
+                fn()
+            return args.loops * args.items
 
-    contenders: list[tuple[str, Callable[[], object]]] = [
-        ("json.loads (dicts)", lambda: json.loads(page)),
-        ("msgspec -> list[ModelInfo]", lambda: decode_json(page, list[ModelInfo])),
-        (
-            f"json.loads + hf ModelInfo {hf_version}",
-            lambda: [HfModelInfo(**item) for item in json.loads(page)],  # type: ignore[no-untyped-call]
+        return run
+
+    contenders = [
+        Contender(
+            "floor: msgspec Decoder(list[ModelInfo])",
+            loop(lambda: floor_decoder.decode(page)),
+            floor=True,
+        ),
+        Contender("hubapi_async Response.decode", loop(lambda: response.decode(list[ModelInfo]))),
+        Contender("same fields, gc=False Struct", loop(lambda: nogc_decoder.decode(page))),
+        Contender("json.loads (dicts)", loop(lambda: json.loads(page))),
+        Contender(
+            "json.loads + huggingface_hub ModelInfo",
+            loop(lambda: [HfModelInfo(**item) for item in json.loads(page)]),  # type: ignore[no-untyped-call]
         ),
     ]
-    times = [(name, best_of(fn, args.repeat)) for name, fn in contenders]
-    baseline = times[0][1]
-    ours = times[1][1]
-
-    print(f"page: {args.items} items, {len(page) / 1024:.0f} KiB; best of {args.repeat} runs")
-    header = f"{'decoder':<36} {'ms/page':>9} {'us/item':>9} {'vs json':>8} {'vs msgspec':>11}"
-    print(header)
-    print("-" * len(header))
-    for name, seconds in times:
-        print(
-            f"{name:<36} {seconds * 1e3:>9.2f} {seconds * 1e6 / args.items:>9.2f} "
-            f"{seconds / baseline:>7.2f}x {seconds / ours:>10.2f}x"
-        )
+    for c in contenders:
+        c.run()
+    gc.collect()
+    results = measure(contenders, repeat=args.repeat, unit="item")
+    data = report(
+        f"decoding a {args.items:,}-model page ({len(page) / 1e6:.1f} MB)",
+        results,
+        params={"items": args.items, "loops": args.loops, "repeat": args.repeat},
+    )
+    write_json(args.json, data)
+    return data
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 ...         print(m.id)
 """
 
-from ._bulk import BulkMap, BulkResult
+from typing import TYPE_CHECKING, Any
+
 from ._client import HubClient
 from ._options import RetryPolicy, Timeout
 from ._pagination import Page, Paginator
@@ -63,3 +64,19 @@ __all__ = [
     "Timeout",
     "__version__",
 ]
+
+if TYPE_CHECKING:
+    from ._bulk import BulkMap, BulkResult
+
+
+def __getattr__(name: str) -> Any:
+    # Bulk calls need anyio, which costs a fifth of the import time: loaded on first use.
+    if name in ("BulkMap", "BulkResult"):
+        from . import _bulk
+
+        return getattr(_bulk, name)
+    raise AttributeError(f"module 'hubapi_async' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

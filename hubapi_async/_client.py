@@ -16,13 +16,12 @@ from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import aiohttp
-from yarl import URL
 
-from ._bulk import BulkMap
 from ._cache import AnswerCache, CacheScope
+from ._config import env_flag, parse_endpoint, resolve_token
 from ._options import RetryPolicy, Timeout
 from ._pagination import NextPage, Paginator
 from ._params import encode_params
@@ -39,15 +38,17 @@ from ._resources import (
 )
 from ._response import CallOptions, Response
 from ._transport import DEFAULT_MAX_RESPONSE_SIZE, Transport
+from .errors import remember_secret
+
+if TYPE_CHECKING:
+    from ._bulk import BulkMap
+    from ._stats import HubStats
 
 __all__ = ["HubClient", "encode_params"]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741
 R = TypeVar("R")
-
-DEFAULT_ENDPOINT = "https://huggingface.co"
-_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 class _Unset:
@@ -56,61 +57,6 @@ class _Unset:
 
 
 _UNSET: Any = _Unset()
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _TRUE
-
-
-def _token_file() -> Path:
-    explicit = os.environ.get("HF_TOKEN_PATH")
-    if explicit:
-        return Path(explicit).expanduser()
-    home = os.environ.get("HF_HOME")
-    if home:
-        return Path(home).expanduser() / "token"
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(cache).expanduser() / "huggingface" / "token"
-
-
-def _check_token(token: str) -> str:
-    token = token.strip()
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in token):
-        raise ValueError("the token contains whitespace or control characters")
-    return token
-
-
-def resolve_token(token: str | bool | None) -> tuple[str | None, bool]:
-    """(token, explicit): an argument wins, then ``HF_TOKEN``,
-    ``HUGGING_FACE_HUB_TOKEN``, then the token file; ``False`` is anonymous."""
-    if token is False:
-        return None, True
-    if isinstance(token, str):
-        return (_check_token(token) or None), True
-    if token is not None and token is not True:
-        raise TypeError("token must be a string, None or False")
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            return _check_token(value), False
-    try:
-        text = _token_file().read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None, False
-    return (_check_token(text) if text else None), False
-
-
-def _endpoint(value: str | None) -> URL:
-    raw = value or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-    try:
-        url = URL(raw.rstrip("/"))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"invalid endpoint {raw!r}") from exc
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"the endpoint must be an http(s) URL with a host, got {raw!r}")
-    if url.query_string or url.fragment or url.user or url.password:
-        raise ValueError("the endpoint must not carry credentials, a query or a fragment")
-    return url
 
 
 class HubClient:
@@ -147,15 +93,16 @@ class HubClient:
         if user_agent is not None and any(ord(c) < 0x20 for c in user_agent):
             raise ValueError("user_agent must not contain control characters")
         resolved, explicit = resolve_token(token)
-        self._disable_implicit_token = _env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+        self._disable_implicit_token = env_flag("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+        remember_secret(resolved)
         self._transport = Transport(
-            _endpoint(endpoint),
+            parse_endpoint(endpoint),
             session=session,
             max_concurrency=max_concurrency,
             trust_env=trust_env,
             ssl=ssl,
             user_agent=user_agent,
-            offline=_env_flag("HF_HUB_OFFLINE"),
+            offline=env_flag("HF_HUB_OFFLINE"),
             disable_implicit_token=self._disable_implicit_token,
             max_response_size=max_response_size,
         )
@@ -223,6 +170,7 @@ class HubClient:
             if token is None:
                 raise TypeError("with_options(token=None) is ambiguous: pass a str or False")
             tok, explicit = resolve_token(token)
+            remember_secret(tok)
             opts = CallOptions(tok, explicit, opts.timeout, opts.retry, opts.headers)
         if headers:
             for key, value in headers.items():
@@ -294,6 +242,17 @@ class HubClient:
     # -- per-call defaults -----------------------------------------------------------
 
     @property
+    def stats(self) -> HubStats:
+        """What this client (and every view of it) did so far, per rate-limit bucket.
+
+        A snapshot (:class:`~hubapi_async._stats.HubStats`): calls, requests sent (every
+        attempt and redirect hop), retries, 429s seen, rate-limit gate waits and their
+        total time, body bytes received and failed calls, per bucket and in total;
+        ``hub.stats.to_prometheus()`` renders them in the Prometheus text format.
+        """
+        return self._transport.stats()
+
+    @property
     def retry(self) -> RetryPolicy:
         """The retry policy calls of this client (or view) run with."""
         return self._opts.retry
@@ -362,12 +321,51 @@ class HubClient:
         ``chunks`` an async iterator of bytes. Retries happen until the headers arrive;
         a body cut after chunks were yielded raises ``HubConnectionError`` (bytes are
         never repeated). The connection is held until the block exits. Redirects to
-        another origin (a CDN) are followed without the token.
+        another origin (a CDN) are followed without the token. The deadline bounds
+        getting the headers (retries included); reading the body is bounded by the
+        timeout's ``read`` (each gap) and ``attempt`` (the whole stream).
         """
         target = self._transport.url_for(path, encode_params(params)) if params else path
         return self._transport.stream(
             target, self._call_opts(timeout), headers=headers, chunk_size=chunk_size
         )
+
+    async def download(
+        self,
+        path: str,
+        dest: str | os.PathLike[str],
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        progress: Callable[[int, int | None], object] | None = None,
+        verify: Callable[[Path, Response], None] | None = None,
+        timeout: Timeout | float | None = None,
+    ) -> Path:
+        """GET ``path`` (following redirects, the token only on the endpoint's origin)
+        into the file ``dest``, atomically, and return ``dest``.
+
+        Bytes go to a temporary file beside ``dest``, renamed into place once complete;
+        nothing is left behind on failure. A transfer cut or stalled mid-body is resumed
+        with ``Range`` and ``If-Range`` (a file that changed meanwhile starts over),
+        within the call's one retry budget and one deadline. The file is checked against
+        the announced size and a SHA-256 ``ETag``, then by ``verify(path, head)``, which
+        may raise (a ``DecodeError``) to refuse it. ``progress(done, total)`` is called
+        after each chunk written.
+        """
+        from ._download import download
+
+        target = self._transport.url_for(path, encode_params(params)) if params else path
+        dest_path = Path(dest)
+        await download(
+            self._transport,
+            str(target),
+            self._call_opts(timeout),
+            dest_path,
+            headers=dict(headers or {}),
+            progress=progress,
+            verify=verify,
+        )
+        return dest_path
 
     async def request_json(
         self,
@@ -457,4 +455,6 @@ class HubClient:
         does not cancel the rest. Memory stays bounded whatever the number of inputs
         (an iterable or an async iterable, read lazily).
         """
+        from ._bulk import BulkMap  # loads anyio: only clients that map pay for it
+
         return BulkMap(fn, inputs, concurrency=concurrency)

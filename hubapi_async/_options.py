@@ -24,21 +24,27 @@ def _check_seconds(name: str, value: float | None, *, allow_none: bool = True) -
 class Timeout:
     """How long a call may take.
 
-    ``connect`` and ``read`` apply to each attempt: ``connect`` bounds opening a
-    socket (not the wait for a free slot in the pool), ``read`` bounds each wait for
-    data from the server. ``deadline`` bounds a whole call — every attempt, backoff
-    sleep and rate-limit wait — but never the time spent queued for a connection
-    slot. ``None`` switches a bound off.
+    ``connect``, ``read`` and ``attempt`` apply to each attempt: ``connect`` bounds
+    opening a socket (not the wait for a free slot in the pool), ``read`` bounds each
+    wait for data from the server (each gap between two reads), and ``attempt`` bounds
+    one attempt whole, from sending the request to the last byte of the answer, so that
+    a server trickling a byte now and then cannot hold a call forever (a streamed
+    shard counts as one attempt until its block exits: raise or switch off
+    ``attempt`` for very large downloads over slow links). ``deadline`` bounds a whole
+    call — every attempt, backoff sleep and rate-limit wait — but never the time spent
+    queued for a connection slot. ``None`` switches a bound off.
     """
 
     connect: float | None = 10.0
     read: float | None = 60.0
     deadline: float | None = None
+    attempt: float | None = 300.0
 
     def __post_init__(self) -> None:
         _check_seconds("connect", self.connect)
         _check_seconds("read", self.read)
         _check_seconds("deadline", self.deadline)
+        _check_seconds("attempt", self.attempt)
 
     @classmethod
     def coerce(cls, value: Timeout | float | None, base: Timeout) -> Timeout:
@@ -51,7 +57,9 @@ class Timeout:
             raise TypeError(
                 f"timeout must be a Timeout or a number of seconds, got {type(value).__name__}"
             )
-        return cls(connect=base.connect, read=base.read, deadline=float(value))
+        return cls(
+            connect=base.connect, read=base.read, deadline=float(value), attempt=base.attempt
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,10 @@ _TOKEN = re.compile(r"[A-Za-z0-9_.:*/+!#$&'^`|~-]{1,64}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _REPO_API = re.compile(r"/api/(?:models|datasets|spaces)/[^/]+")
 _RESOLVE = re.compile(r"/[^/]+(?:/[^/]+)*/resolve/")
+_FAST_RATELIMIT = re.compile(
+    r'[ \t]*(?:"(api|resolvers|pages)"|(api|resolvers|pages))[ \t]*;[ \t]*'
+    r"r=([0-9]{1,15})[ \t]*;[ \t]*t=([0-9]{1,9})[ \t]*"
+)
 
 _INVALID_TOKEN = "invalid credentials in authorization header"
 _DISABLED = "access to this resource is disabled."
@@ -160,9 +164,17 @@ def parse_ratelimit(value: str | None) -> RateLimitState | None:
     """Parse a `RateLimit` header (`"api";r=0;t=55`); `None` if absent or malformed.
 
     The bucket may be quoted or a bare token; whitespace is allowed around parts. With
-    several comma-separated members, the first valid one wins.
+    several comma-separated members, the first valid one wins. The Hub's own form is
+    read by one regular expression; anything else by the tolerant parser.
     """
-    value = _usable(value)
+    if value.__class__ is str and (fast := _FAST_RATELIMIT.fullmatch(value)) is not None:
+        return RateLimitState(fast[1] or fast[2], int(fast[3]), float(fast[4]))
+    return _parse_ratelimit(value)
+
+
+def _parse_ratelimit(raw: str | None) -> RateLimitState | None:
+    """The tolerant parser behind :func:`parse_ratelimit`."""
+    value = _usable(raw)
     if value is None:
         return None
     for bare, params in _items(value):
@@ -179,9 +191,25 @@ def parse_ratelimit_policy(value: str | None) -> RateLimitPolicy | None:
 
     The Hub sends `"fixed window";"api";q=500;w=300`, which is not valid structured-field
     syntax, so this reads it tolerantly: the bucket is the item that names a known bucket,
-    else the last item before the parameters; `q` and `w` may appear anywhere.
+    else the last item before the parameters; `q` and `w` may appear anywhere. A server
+    sends the same policy on every answer: results are remembered per header value.
     """
-    value = _usable(value)
+    if value.__class__ is not str:
+        return None
+    try:
+        return _POLICIES[value]
+    except KeyError:
+        pass
+    parsed = _parse_policy(value)
+    if len(value) <= 256:
+        if len(_POLICIES) >= 64:
+            _POLICIES.clear()
+        _POLICIES[value] = parsed
+    return parsed
+
+
+def _parse_policy(raw: str) -> RateLimitPolicy | None:
+    value = _usable(raw)
     if value is None:
         return None
     for bare, params in _items(value):
@@ -191,6 +219,9 @@ def parse_ratelimit_policy(value: str | None) -> RateLimitPolicy | None:
         if bucket is not None and quota is not None and window:
             return RateLimitPolicy(bucket, quota, window)
     return None
+
+
+_POLICIES: dict[str, RateLimitPolicy | None] = {}
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -321,6 +352,7 @@ def error_for_response(
     *,
     repo_route: bool,
     token_sent: bool,
+    limits: tuple[RateLimitState | None, RateLimitPolicy | None] | None = None,
 ) -> HubHTTPError:
     """Build (not raise) the exception for an error response.
 
@@ -331,13 +363,19 @@ def error_for_response(
     (`RepositoryNotFoundOrPrivateError`); then the status table. `retry_after` is the
     larger of `Retry-After` and, for a 429 (or a 503 whose `RateLimit` has `r=0`), the
     `RateLimit` header's `t` + 1 s. Header names are matched case-insensitively.
+    `limits` passes the `RateLimit` and `RateLimit-Policy` values already parsed.
     """
     headers = _ci(headers)
     header_message = _header(headers, "X-Error-Message")
     body_message = _body_message(headers, body)
     server_message = _clip(header_message) if header_message else body_message
     error_code = _header(headers, "X-Error-Code")
-    state = parse_ratelimit(_header(headers, "RateLimit"))
+    if limits is None:
+        limits = (
+            parse_ratelimit(_header(headers, "RateLimit")),
+            parse_ratelimit_policy(_header(headers, "RateLimit-Policy")),
+        )
+    state, policy = limits
     retry_after = _retry_after(status, headers, state)
     wait = f" Wait {math.ceil(retry_after)} s before retrying." if retry_after is not None else ""
     common = {
@@ -354,7 +392,6 @@ def error_for_response(
         said = f"{header_message or ''}\n{body_message or ''}"
         cls, message = _classify(status, error_code, said, repo_route, token_sent)
         return cls(message + wait, **common)  # type: ignore[arg-type]
-    policy = parse_ratelimit_policy(_header(headers, "RateLimit-Policy"))
     bucket = state.bucket if state else policy.bucket if policy else None
     message = "Rate limit reached" + (f" for the {bucket!r} bucket" if bucket else "")
     if state is not None:

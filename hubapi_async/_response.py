@@ -61,11 +61,15 @@ def _rebuild(
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A whole HTTP response: status, headers and body bytes (connection released)."""
+    """A whole HTTP response: status, headers and body bytes (connection released).
+
+    Its repr shows the status, URL and method only: what the server sent may echo a
+    credential, and a locals-capturing traceback records every repr.
+    """
 
     status: int
-    headers: CIMultiDictProxy[str]
-    body: bytes
+    headers: CIMultiDictProxy[str] = field(repr=False)
+    body: bytes = field(repr=False)
     url: str
     method: str = "GET"
 
@@ -122,10 +126,10 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class CallOptions:
-    """Per-call defaults of a client or one of its views."""
+    """Per-call defaults of a client or one of its views (the repr shows no token or header)."""
 
-    token: str | None
+    token: str | None = field(repr=False)
     token_explicit: bool
     timeout: Timeout
     retry: RetryPolicy
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)

@@ -24,8 +24,9 @@ Every exception the library raises on purpose derives from `HubError`::
         └── ServerError               5xx
 
 `STATUS_ERRORS` maps each status to its class (every 5xx to `ServerError`). Error strings
-never contain a token: `str()` of any `HubError` masks Hugging Face tokens and bearer
-credentials, and `HubHTTPError.headers` masks credential headers.
+never contain a token: `str()` of any `HubError` masks the tokens clients hold (by value),
+anything shaped like a Hugging Face token or a bearer credential, and
+`HubHTTPError.headers` masks credential headers.
 """
 
 from __future__ import annotations
@@ -74,7 +75,25 @@ _BODY_LIMIT = 16_384
 _BODY_MARGIN = 512  # a token cut by the limit is still whole (and masked) in the margin
 
 
+#: The tokens clients of this process hold (most recent last): masked by value, whatever
+#: their form, in every error string.
+_SECRETS: dict[str, None] = {}
+_MAX_SECRETS = 1024
+
+
+def remember_secret(value: str | None) -> None:
+    """Mask ``value`` (a token a client holds) in every error string from now on."""
+    if value and len(value) >= 6:
+        _SECRETS.pop(value, None)
+        _SECRETS[value] = None
+        while len(_SECRETS) > _MAX_SECRETS:
+            del _SECRETS[next(iter(_SECRETS))]
+
+
 def _redact(text: str) -> str:
+    for secret in tuple(_SECRETS):
+        if secret in text:
+            text = text.replace(secret, "***")
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text

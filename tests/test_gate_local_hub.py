@@ -70,7 +70,7 @@ async def fast(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) 
     demand = getattr(request, "param", None)
     factor = 10.0 if demand is None else min(10.0, max(1.0, await loop_rate() / demand / 2.5))
     clock = FastClock(factor)
-    monkeypatch.setattr("hubapi_async._transport._sleep", clock.sleep)
+    monkeypatch.setattr("hubapi_async._clock.sleep", clock.sleep)
     return clock
 
 

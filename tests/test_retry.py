@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hubapi_async import HubConnectionError, HubHTTPError, RateLimitError, RetryPolicy
-from hubapi_async._retry import is_retryable, mark, reason
+from hubapi_async._retry import is_retryable, reason, wait_before_retry
 from hubapi_async.errors import ConflictError, ServerError
 
 POLICY = RetryPolicy(max_rate_limit_wait=60)
@@ -64,11 +64,20 @@ def test_gate_refusals_are_never_retried() -> None:
     assert is_retryable("GET", exc, POLICY, remaining=float("inf")) is False
 
 
-@pytest.mark.parametrize(("retryable", "expected"), [(True, True), (False, False)])
-def test_failures_without_response_follow_their_mark(retryable: bool, expected: bool) -> None:
-    exc = mark(HubConnectionError("refused"), retryable=retryable)
-    assert is_retryable("POST", exc, POLICY, remaining=float("inf")) is expected
-    assert is_retryable("POST", HubConnectionError("unmarked"), POLICY, float("inf")) is False
+@pytest.mark.parametrize(("verdict", "expected"), [(True, True), (False, False), (None, False)])
+def test_failures_without_response_follow_their_verdict(
+    verdict: bool | None, expected: bool
+) -> None:
+    exc = HubConnectionError("refused")
+    assert is_retryable("POST", exc, POLICY, remaining=float("inf"), verdict=verdict) is expected
+
+
+def test_a_429_wait_is_left_to_the_gate_other_waits_follow_the_server() -> None:
+    policy = RetryPolicy(initial_backoff=0.5, max_backoff=8)
+    assert wait_before_retry(http(429, None, 10), policy, 1) == 0.0
+    assert wait_before_retry(http(503, {"Retry-After": "7"}, 7), policy, 1) == 7
+    assert 0 <= wait_before_retry(http(502), policy, 3) <= 2.0
+    assert 0 <= wait_before_retry(HubConnectionError("reset"), policy, 10) <= 8.0
 
 
 def test_reason() -> None:

@@ -241,7 +241,10 @@ async def test_delete_404_after_lost_response_is_success(
             await hub.request("DELETE", "/api/gone")
 
 
-async def test_deadline_covers_retries_and_chains_the_cause(lh: LocalHub) -> None:
+async def test_deadline_covers_retries_and_chains_the_cause(
+    lh: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sleeps = patch_sleep(monkeypatch)  # backoff passes on the transport's (virtual) clock
     lh.faults.add(Fault(kind="status", status=503, path=r"^/api/models/"))
     policy = RetryPolicy(max_retries=50, initial_backoff=0.05, max_backoff=0.1)
     async with HubClient(lh.url, token=TOKEN, retry=policy) as hub:
@@ -253,6 +256,7 @@ async def test_deadline_covers_retries_and_chains_the_cause(lh: LocalHub) -> Non
     assert isinstance(info.value, TimeoutError)
     assert isinstance(info.value.__cause__, ServerError)
     assert elapsed < 2.0
+    assert 0 < sum(sleeps.calls) <= 0.4  # no sleep ran past the deadline
 
 
 async def test_read_timeout_per_attempt(lh: LocalHub, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, overload
-
-import anyio
+from typing import overload
 
 from .._options import Timeout
 from .._pagination import Paginator
+from .._response import Response
 from .._validation import quote_segment, validate_repo_id
-from ..errors import HubConnectionError
+from ..errors import DecodeError
 from ..types import (
     Croissant,
     DatasetInfo,
@@ -207,58 +205,39 @@ class Datasets(RepoFamily[DatasetInfo]):
     ) -> Path:
         """Download shard ``n`` to ``path`` atomically and return the path.
 
-        Bytes go to a temporary file beside ``path``, renamed into place once
-        complete; nothing is left behind on failure. A download cut mid-body is
-        resumed with a ``Range`` request (or restarted when the server ignores it),
-        up to the retry policy's ``max_retries`` times.
+        Bytes go to a temporary file beside ``path``, renamed into place once complete
+        and verified (the announced size, the ``ETag`` when it is a SHA-256, and the
+        parquet magic ``PAR1`` at both ends: an HTML page answered with 200 is a
+        ``DecodeError``, never a ``.parquet`` file); nothing is left behind on failure.
+        A download cut or stalled mid-body is resumed with ``Range`` and ``If-Range``
+        (a shard that changed meanwhile starts over), all within the call's one retry
+        budget (``max_retries``) and one deadline.
         """
         source = self._shard_path(repo_id, subset, split, n)
-        target = Path(path)
-        policy = self._retry_policy
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
-        done = 0
-        try:
-            async with await anyio.open_file(tmp, "wb") as out:
-                for attempt in range(policy.max_retries + 1):
-                    headers = {"Range": f"bytes={done}-"} if done else {}
-                    try:
-                        async with self._stream(source, headers=headers, timeout=timeout) as (
-                            head,
-                            chunks,
-                        ):
-                            total = _expected_total(head.status, head.headers, done)
-                            if done and head.status != 206:
-                                await out.seek(0)
-                                await out.truncate()
-                                done = 0
-                            async for chunk in chunks:
-                                await out.write(chunk)
-                                done += len(chunk)
-                                if progress is not None:
-                                    progress(done, total)
-                            if total is not None and done != total:
-                                raise HubConnectionError(
-                                    f"the shard ended after {done} of {total} bytes"
-                                )
-                        break
-                    except HubConnectionError:
-                        if attempt >= policy.max_retries:
-                            raise
-                        await anyio.sleep(policy.backoff(attempt + 1))
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return target
+        return await self._client.download(
+            source, path, progress=progress, verify=_check_parquet, timeout=timeout
+        )
 
 
-def _expected_total(status: int, headers: Any, done: int) -> int | None:
-    if status == 206:
-        content_range = headers.get("Content-Range", "")
-        _, _, total = content_range.rpartition("/")
-        if total.isdigit():
-            return int(total)
-    length = headers.get("Content-Length")
-    if length is not None and length.isdigit():
-        return int(length) + (done if status == 206 else 0)
-    return None
+def _check_parquet(path: Path, head: Response) -> None:
+    """Refuse a file that is not framed like parquet (``PAR1`` ... ``PAR1``)."""
+    where = head.url.partition("?")[0]  # the CDN's signed query stays out of the error
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        first = f.read(4)
+        f.seek(max(0, size - 4))
+        last = f.read(4)
+        f.seek(0)
+        excerpt = f.read(200)
+    if size < 12 or first != _MAGIC or last != _MAGIC:
+        raise DecodeError(
+            f"the shard from {where} is not a parquet file ({size} bytes, "
+            f"{head.headers.get('Content-Type', 'no content type')}); nothing was saved",
+            status=head.status,
+            url=where,
+            body=excerpt,
+            request_id=head.request_id,
+        )
+
+
+_MAGIC = b"PAR1"

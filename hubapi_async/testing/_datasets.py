@@ -108,7 +108,8 @@ def _sign(server: HubServer, path: str, expires: int) -> str:
 
 
 def _bytes_response(request: web.Request, data: bytes, headers: dict[str, str]) -> web.Response:
-    """Serve ``data`` honouring ``Range: bytes=a-b`` / ``bytes=a-`` / ``bytes=-n`` (206/416)."""
+    """Serve ``data`` honouring ``Range: bytes=a-b`` / ``bytes=a-`` / ``bytes=-n`` (206/416)
+    and ``If-Range`` (a validator other than the current ``ETag``: the whole file, 200)."""
     total = len(data)
     headers = {
         **headers,
@@ -116,6 +117,9 @@ def _bytes_response(request: web.Request, data: bytes, headers: dict[str, str]) 
         "ETag": '"' + hashlib.sha256(data).hexdigest()[:32] + '"',
     }
     spec = request.headers.get("Range", "")
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range != headers["ETag"]:
+        spec = ""  # RFC 9110 13.1.5: the representation changed, send all of it
     if spec.startswith("bytes=") and "," not in spec:
         first, _, last = spec[len("bytes=") :].strip().partition("-")
         try:
