@@ -36,7 +36,7 @@ _URL_SAFE = "/%!$&'()*+,;=:@-._~?[]"
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
 
 
-def _split(value: str, sep: str) -> Iterator[str]:
+def split_header(value: str, sep: str) -> Iterator[str]:
     """Split on `sep` outside double quotes and angle brackets (backslash escapes in quotes)."""
     start, quoted, angled, escaped = 0, False, False, False
     for i, char in enumerate(value):
@@ -77,7 +77,7 @@ def _next_target(link: str) -> str | None:
     target, rest = link[1:end].strip(), link[end + 1 :].strip()
     if (rest and not rest.startswith(";")) or _BAD_TARGET.search(target):
         return None
-    rel = _rel(list(_split(rest, ";"))[1:])
+    rel = _rel(list(split_header(rest, ";"))[1:])
     if rel is None:
         return None
     return target if "next" in rel.lower().split() else None
@@ -111,7 +111,7 @@ def parse_link_next(values: Sequence[str] | str, base_url: str) -> str | None:
             if resolved is not None:
                 return resolved
             continue
-        for link in _split(raw, ","):
+        for link in split_header(raw, ","):
             target = _next_target(link.strip())
             if target is not None:
                 resolved = _resolve(target, base_url)

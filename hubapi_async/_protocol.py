@@ -23,6 +23,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ._links import parse_link_next as parse_link_next  # re-exported: Link parsing lives there
+from ._links import split_header as _split
 from .errors import (
     STATUS_ERRORS,
     AuthenticationError,
@@ -57,29 +58,6 @@ _FAST_RATELIMIT = re.compile(
 
 _INVALID_TOKEN = "invalid credentials in authorization header"
 _DISABLED = "access to this resource is disabled."
-
-
-def _split(value: str, sep: str) -> Iterator[str]:
-    """Split on `sep` outside double quotes and angle brackets (backslash escapes in quotes)."""
-    start, quoted, angled, escaped = 0, False, False, False
-    for i, char in enumerate(value):
-        if quoted:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                quoted = False
-        elif angled:
-            angled = char != ">"
-        elif char == '"':
-            quoted = True
-        elif char == "<":
-            angled = True
-        elif char == sep:
-            yield value[start:i]
-            start = i + 1
-    yield value[start:]
 
 
 def _unquote(item: str) -> str | None:
