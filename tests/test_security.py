@@ -10,29 +10,25 @@ results, errors and their ``__cause__``/``__context__`` chains), every log line,
 locals-capturing traceback, every pickled error. And the local Hub's record of requests
 on both origins shows where the token went: only to the Hub, only in ``Authorization``.
 
-Offline mode with ``HTTP(S)_PROXY`` set to a non-loopback address: every socket the
-client opens is recorded (the conftest's loopback guard would refuse the others, so the
-recorder also proves the check would notice).
+Offline mode and credentials across redirects: ``test_security_offline.py``; identifiers
+that try to leave their route: ``test_security_injection.py``.
 """
 
 from __future__ import annotations
 
 import logging
 import pickle
-import socket
 import traceback
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 import pytest_asyncio
 
 from hubapi_async import (
     HubClient,
-    HubConnectionError,
     HubError,
     RetryPolicy,
     Timeout,
@@ -423,140 +419,3 @@ def test_the_token_only_reached_the_hub_and_only_in_authorization(evidence: Evid
     assert sent >= 40
     SEARCHED["requests on both origins"] = len(evidence.requests)
     FOUND["requests on both origins"] = 0
-
-
-# -- offline means offline, proxies or not ---------------------------------------------------
-PROXY = "http://10.255.255.1:3128"
-
-
-class Sockets:
-    """Every address the process tried to connect to or look up, loopback or not."""
-
-    def __init__(self) -> None:
-        self.attempts: list[str] = []
-
-    def outside(self) -> list[str]:
-        loopback = ("127.", "::1", "localhost")
-        return [a for a in self.attempts if not a.startswith(loopback)]
-
-
-@pytest.fixture
-def sockets(monkeypatch: pytest.MonkeyPatch) -> Sockets:
-    """Record connects and lookups, then let the conftest's loopback guard decide."""
-    seen = Sockets()
-    guarded_connect, guarded_lookup = socket.socket.connect, socket.getaddrinfo
-
-    def connect(sock: socket.socket, address: Any) -> None:
-        if isinstance(address, tuple):
-            seen.attempts.append(str(address[0]))
-        guarded_connect(sock, address)
-
-    def lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.attempts.append(str(host))
-        return guarded_lookup(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", lookup)
-    return seen
-
-
-@pytest.fixture
-def proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.setenv(name, PROXY)
-
-
-async def test_the_socket_recorder_notices_a_proxy_outside_loopback(
-    sockets: Sockets, proxies: None
-) -> None:
-    # Online, proxies from the environment are honoured: this is what the recorder sees.
-    async with LocalHub(models=5) as url, HubClient(url, token=CANARY, retry=FAST) as hub:
-        with pytest.raises(HubConnectionError):
-            await hub.models.info(MODEL)
-    assert "10.255.255.1" in sockets.outside()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "transport: with HF_HUB_OFFLINE=1 and HTTP(S)_PROXY set, a request to a loopback "
-        "endpoint goes to the non-loopback proxy (a socket outside the machine, the token "
-        "in clear over http) instead of straight to loopback"
-    ),
-)
-async def test_offline_with_proxies_never_leaves_loopback(
-    sockets: Sockets, proxies: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    async with LocalHub(models=5) as url, HubClient(url, token=CANARY, retry=FAST) as hub:
-        info = await hub.models.info(MODEL)
-    assert info.id == MODEL
-    assert sockets.outside() == []
-
-
-async def test_offline_refuses_an_outside_endpoint_before_any_socket(
-    sockets: Sockets, proxies: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    async with HubClient("https://huggingface.co", token=CANARY, retry=FAST) as hub:
-        with pytest.raises(HubConnectionError, match="offline"):
-            await hub.models.info(MODEL)
-        with pytest.raises(HubConnectionError, match="offline"):
-            await hub.request("GET", "http://10.1.2.3/api/models")
-    assert sockets.attempts == []
-
-
-async def test_offline_refuses_a_redirect_outside_loopback(
-    sockets: Sockets, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    lh = LocalHub(models=5)
-    away = "https://mirror.example/api/models/openai-community/gpt2"
-    lh.faults.add(Fault(kind="status", status=307, headers={"Location": away}))
-    async with lh, HubClient(lh.url, token=CANARY, retry=FAST) as hub:
-        with pytest.raises(HubConnectionError, match="offline"):
-            await hub.models.info(MODEL)
-    assert sockets.outside() == []
-    assert all(r.origin == "hub" for r in lh.requests)
-
-
-# -- credentials a caller adds stay home too ---------------------------------------------------
-async def _cdn_headers(hub: HubClient, lh: LocalHub) -> list[dict[str, str]]:
-    async with hub.datasets.parquet_shard(DATASET, SUBSET, SPLIT, 0) as chunks:
-        assert [c async for c in chunks]
-    return [dict(r.headers) for r in lh.requests if r.origin == "cdn"]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "transport: credential-like headers a caller sets (with_options(headers={'Cookie': "
-        "..., 'X-Api-Key': ...})) follow the redirect to the CDN, another origin"
-    ),
-)
-async def test_caller_credential_headers_do_not_follow_a_redirect_to_another_origin() -> None:
-    lh = LocalHub(models=5, datasets=5, spaces=0, tokens=TOKENS)
-    async with lh, HubClient(lh.url, token=CANARY, retry=FAST) as hub:
-        view = hub.with_options(headers={"Cookie": "session=cookie-canary", "X-Api-Key": ODD})
-        sent = await _cdn_headers(view, lh)
-    hub_side = [r for r in lh.requests if r.origin == "hub"]
-    assert hub_side and all(r.headers.get("X-Api-Key") == ODD for r in hub_side)
-    assert sent and all("Cookie" not in h and "X-Api-Key" not in h for h in sent)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "transport: a borrowed aiohttp session's default Authorization header is sent to "
-        "the CDN (another origin) when a shard redirect is followed"
-    ),
-)
-async def test_a_borrowed_sessions_authorization_does_not_follow_a_redirect() -> None:
-    lh = LocalHub(models=5, datasets=5, spaces=0, tokens=TOKENS)
-    async with lh:
-        session = aiohttp.ClientSession(headers={"Authorization": f"Bearer {ODD}"})
-        async with session, HubClient(lh.url, token=False, session=session) as hub:
-            sent = await _cdn_headers(hub, lh)
-    assert sent and all(ODD not in str(h) for h in sent)
