@@ -312,12 +312,18 @@ async def test_the_probe_notices_an_identifier_that_escapes_its_segment(
 ) -> None:
     # Revisions put in the path as they are: "a/b/c" and "../admin" leave the route.
     monkeypatch.setattr("hubapi_async._resources._families.quote_revision", lambda r: r)
-    escaped = await probe(target, tmp_path, "models", "info", "revision")
+    escaped = await probe(target, tmp_path, "models", "info", "revision", tally=Counter())
     assert {e[0] for e in escaped} >= {"a/b/c", "a/", "a//b", "a?b=1"}
 
 
 async def probe(
-    target: Target, tmp_path: Path, namespace: str, method: str, name: str
+    target: Target,
+    tmp_path: Path,
+    namespace: str,
+    method: str,
+    name: str,
+    *,
+    tally: Counter[str] = TALLY,
 ) -> list[tuple[Any, ...]]:
     """Call ``namespace.method`` with each hostile ``name``: what left its route."""
     call = CALLS[(namespace, method)]
@@ -331,14 +337,14 @@ async def probe(
     assert isinstance(benign_path, str), "the benign call sent nothing"
     escaped: list[tuple[Any, ...]] = []
     for value in EVIL:
-        TALLY["bad inputs tried"] += 1
+        tally["bad inputs tried"] += 1
         before = len(lh.requests)
         arguments = {**BENIGN, name: value}
         outcome, returned = await _run(functools.partial(call, hub, arguments, tmp_path))
         sent = lh.requests[before:]
         if isinstance(outcome, ValueError | TypeError):
             assert sent == [], (name, value)  # refused before any request
-            TALLY["refused before any request"] += 1
+            tally["refused before any request"] += 1
             continue
         if name in CLOSED:
             escaped.append((value, "accepted outside its closed set"))
@@ -360,7 +366,7 @@ async def probe(
         if path != wanted:
             escaped.append((value, path, wanted))
             continue
-        TALLY["sent percent-encoded in one segment"] += 1
+        tally["sent percent-encoded in one segment"] += 1
     return escaped
 
 
