@@ -67,6 +67,16 @@ def patch_virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     return virtual
 
 
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the conftest's per-test isolation does, for module-scoped fixtures (which are
+    set up before it): no HF_* variable, no proxy."""
+    for name in list(os.environ):
+        upper = name.upper()
+        if upper.startswith(("HF_", "HUGGING_FACE_")) or upper.endswith("_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "*")
+
+
 def checked_out_connections(hub: Any) -> int:
     """Connections currently checked out of the client's pool (0 when all released)."""
     session: aiohttp.ClientSession | None = hub._transport._session

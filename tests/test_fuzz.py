@@ -58,7 +58,7 @@ from ._fuzzing import (
     models,
     odd_locations,
 )
-from ._helpers import VirtualTime, record_figures
+from ._helpers import clean_env, patch_virtual_time, record_figures
 
 T = TypeVar("T")
 
@@ -105,15 +105,8 @@ def _figures() -> Iterator[None]:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def server() -> AsyncIterator[ScriptedServer]:
     with pytest.MonkeyPatch.context() as patch:
-        import hubapi_async._transport as transport
-
-        virtual, real_gate = VirtualTime(), transport.RateLimitGate
-        patch.setattr(transport, "_sleep", virtual)
-        patch.setattr(
-            transport,
-            "RateLimitGate",
-            lambda *a, **kw: real_gate(*a, **{**kw, "clock": virtual.clock}),
-        )
+        clean_env(patch)
+        patch_virtual_time(patch)  # backoff and gate waits cost no time
         scripted = ScriptedServer()
         await scripted.start()
         try:

@@ -36,7 +36,7 @@ from hubapi_async import (
 from hubapi_async.testing import Fault, LocalHub
 
 from ._fuzzing import ScriptedServer, http_response
-from ._helpers import patch_virtual_time, record_figures
+from ._helpers import clean_env, patch_virtual_time, record_figures
 
 #: The client's token: Hugging Face's shape, so pattern masking would catch it too.
 CANARY = "hf_CanaryQ7vX2mZ9kT4wB8nR6yL3pJ5sD1"
@@ -267,6 +267,7 @@ def _settings(fault: Fault) -> dict[str, Any]:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def evidence(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Evidence]:
     with pytest.MonkeyPatch.context() as patch:
+        clean_env(patch)
         patch_virtual_time(patch)
         lh = LocalHub(models=40, datasets=5, spaces=5, page_size=10, tokens=TOKENS)
         async with lh:

@@ -32,7 +32,7 @@ import pytest_asyncio
 from hubapi_async import HubClient, HubError, RetryPolicy
 from hubapi_async.testing import LocalHub
 
-from ._helpers import record_figures
+from ._helpers import clean_env, record_figures
 
 EVIL = [
     "..",
@@ -248,8 +248,10 @@ class Target:
 async def target() -> AsyncIterator[Target]:
     lh = LocalHub(models=5, datasets=5, spaces=5)
     policy = RetryPolicy(max_retries=0)
-    async with lh, HubClient(lh.url, token="hf_local_token", retry=policy) as hub:
-        yield Target(lh, hub)
+    with pytest.MonkeyPatch.context() as patch:
+        clean_env(patch)
+        async with lh, HubClient(lh.url, token="hf_local_token", retry=policy) as hub:
+            yield Target(lh, hub)
 
 
 @pytest.fixture(scope="module", autouse=True)
