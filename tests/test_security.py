@@ -212,6 +212,8 @@ async def _scenario(lh: LocalHub, tmp: Path, ev: Evidence) -> None:
             )
         )
         await _attempt(ev, client.models.info(MODEL), into=plain)
+        # The escape hatch pointed at another origin: sent, but without the token.
+        await _attempt(ev, client.request("GET", f"{lh.cdn_url}/api/models"), into=plain)
         await _attempt(ev, client.models.info(MODEL, revision="no-such-rev"), into=plain)
         await _attempt(ev, client.models.info("demo/missing-model"), into=plain)
         await _attempt(ev, client.repos.create("demo/canary-repo", exist_ok=False), into=plain)
@@ -342,7 +344,8 @@ def test_the_run_covered_what_it_claims(evidence: Evidence) -> None:
         "RevisionNotFoundError",
         "RepositoryNotFoundOrPrivateError",
     } <= kinds, kinds
-    assert evidence.cdn_requests >= 6  # shard streams, downloads with a resume, a redirect
+    # shard streams, downloads with a resume, a redirect, the escape hatch
+    assert evidence.cdn_requests >= 8
     assert any("Range" in r.headers for r in evidence.requests if r.origin == "cdn")
     assert len(evidence.echoed) == 2
     assert sum("retrying" in line for line in evidence.logs) >= 10
