@@ -19,6 +19,7 @@ import logging
 import time
 import warnings
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -117,6 +118,20 @@ class Watch:
         ]
         return [str(w.message) for w in self.warnings] + logged
 
+    @staticmethod
+    def client_tasks() -> list[str]:
+        """Tasks of the client (not of the local Hub, not this test) still pending."""
+        pending = []
+        for task in asyncio.all_tasks():
+            if task is asyncio.current_task() or task.done():
+                continue
+            code = getattr(task.get_coro(), "cr_code", None)
+            where = code.co_filename if code is not None else ""
+            ours = "hubapi_async" in where and str(Path("hubapi_async", "testing")) not in where
+            if ours or "anyio" in where:
+                pending.append(repr(task))
+        return pending
+
     def retries_logged(self) -> int:
         return sum(1 for r in self._caplog.records if r.getMessage().startswith("retrying "))
 
@@ -144,6 +159,7 @@ async def test_crawl_of_20000_models_through_a_quarter_of_failures(
                 listing = hub.models.list(prefetch=True)
                 crawled = [m async for m in listing]
             assert checked_out_connections(hub) == 0
+            assert watch.client_tasks() == []
         sent = requests_to(lh, "/api/models", before)
         wire = hub._transport.wire_requests - wire_before
     elapsed = time.perf_counter() - started
@@ -201,6 +217,7 @@ async def test_bulk_info_over_3000_ids_through_a_quarter_of_failures(
             async with asyncio.timeout(120):
                 results = [r async for r in hub.map(hub.models.info, inputs, concurrency=32)]
             assert checked_out_connections(hub) == 0
+            assert watch.client_tasks() == []
         sent = requests_to(lh, "/api/models/", before)
     elapsed = time.perf_counter() - started
 
