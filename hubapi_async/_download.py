@@ -64,7 +64,10 @@ def _strong_etag(head: Response) -> str | None:
     etag = head.headers.get("ETag")
     if etag is None or etag.startswith("W/"):
         return None
-    return etag.strip()
+    etag = etag.strip()
+    if not etag or any(ord(c) < 0x20 or ord(c) == 0x7F for c in etag):
+        return None  # not a value a request header may carry back (If-Range)
+    return etag
 
 
 def _start(call: Call, part: _Partial, head: Response) -> None:

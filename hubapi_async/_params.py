@@ -9,12 +9,25 @@ from typing import Any
 __all__ = ["encode_params"]
 
 
+def _check_text(what: str, text: str) -> None:
+    """Text that UTF-8 cannot carry (a lone surrogate) would be sent as nothing at all."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"query parameter {what} is not valid Unicode (it holds a lone surrogate): "
+            f"{text[:100]!r}"
+        ) from None
+
+
 def _query_value(key: str, value: object) -> str:
     """One query value as text: bools ``true``/``false``, numbers in decimal."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return str.__str__(value)  # a str Enum's value, not its name
+        text = str.__str__(value)  # a str Enum's value, not its name
+        _check_text(repr(key), text)
+        return text
     if isinstance(value, int):
         return str(int(value))
     if isinstance(value, float):
@@ -43,7 +56,9 @@ def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     ``true``/``false``, ``None`` is left out.
 
     Anything else is a ``TypeError`` (before any request): bytes, mappings, sets (no
-    order), lists of lists, ``None`` inside a list, non-finite floats, other objects.
+    order), lists of lists, ``None`` inside a list, non-finite floats, other objects. Text
+    that is not valid Unicode (a lone surrogate, which would reach the Hub as an empty
+    value) is a ``ValueError``.
     """
     out: list[tuple[str, str]] = []
     if not params:
@@ -51,6 +66,7 @@ def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     for key, value in params.items():
         if not isinstance(key, str):
             raise TypeError(f"query parameter names must be str, got {type(key).__name__}")
+        _check_text("name", key)
         if value is None:
             continue
         if isinstance(value, list | tuple | range):

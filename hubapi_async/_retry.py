@@ -141,5 +141,9 @@ async def retry_after_failure(
         before_sleep=before_sleep,
         reraise=True,
     )
-    result: T = await retrying(again)
+
+    async def attempt() -> T:  # a coroutine function, whatever ``again`` is
+        return await again()
+
+    result: T = await retrying(attempt)
     return result

@@ -330,6 +330,8 @@ class Wire:
 
     def _follow(self, url: URL, location: str) -> URL:
         try:
+            if any(ord(c) < 0x21 or ord(c) == 0x7F for c in location.strip()):
+                raise ValueError("control characters or spaces in the Location")
             target = url.join(URL(location, encoded=True))
             check_target(target, offline=self._offline)
         except HubConnectionError as exc:

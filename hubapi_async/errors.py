@@ -66,7 +66,9 @@ __all__ = [
 _SECRET_PATTERNS = (
     (re.compile(r"(?<![A-Za-z0-9])(hf_|api_org_)[A-Za-z0-9]{16,}"), r"\1***"),
     (re.compile(r"(?i)\b(bearer)\s+(?!realm\b)[A-Za-z0-9._~+/=-]{8,}"), r"\1 ***"),
-    (re.compile(r"(?i)(\w+://)[^/@\s]*@"), r"\1"),
+    # User info in a URL; the scheme starts a word and both parts are bounded, so a long
+    # run of letters costs linear time, not quadratic.
+    (re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,31}://)[^/@\s]{0,512}@"), r"\1"),
 )
 _SECRET_HEADER = re.compile(r"(?i)^(proxy-)?authorization$|cookie|token|secret|api-key")
 _REDACTED = "[redacted]"

@@ -669,6 +669,24 @@ async def test_nth_times_rate_method_and_origin(
     assert 0 < first.count(500) < 20
 
 
+async def test_max_per_request_bounds_the_faults_of_each_request(
+    lh: LocalHub, session: aiohttp.ClientSession
+) -> None:
+    lh.faults.max_per_request = 2
+    always = lh.faults.add(Fault(kind="status", status=500, path=r"^/api/models$"))
+    also = lh.faults.add(Fault(kind="status", status=503, path=r"^/api/models$"))
+    first = [(await get_json(session, f"{lh.url}/api/models?limit=1"))[0] for _ in range(4)]
+    # Another query is another request: its own budget of two faults.
+    other = [(await get_json(session, f"{lh.url}/api/models?limit=2"))[0] for _ in range(3)]
+    assert first == [500, 500, 200, 200]
+    assert other == [500, 500, 200]
+    assert always.fired == 4 and also.fired == 0  # the first eligible fault fires
+    assert always.matched == also.matched == 7  # capped requests still count as matched
+    lh.faults.clear()  # forgets the spent budgets too
+    lh.faults.add(Fault(kind="status", status=500, path=r"^/api/models$", times=1))
+    assert (await get_json(session, f"{lh.url}/api/models?limit=1"))[0] == 500
+
+
 def test_fault_validation() -> None:
     with pytest.raises(ValueError, match="kind"):
         Fault(kind="explode")

@@ -89,6 +89,15 @@ def test_wrong_types_are_a_type_error(value: Any, message: str) -> None:
         encode_params({"search": value})
 
 
+@pytest.mark.parametrize(
+    "params", [{"search": "a\ud800b"}, {"filter": ["ok", "\udfff"]}, {"\ud800": "x"}]
+)
+def test_text_that_is_not_valid_unicode_is_a_value_error(params: dict[str, Any]) -> None:
+    # A lone surrogate cannot be encoded: it used to reach the Hub as an empty value.
+    with pytest.raises(ValueError, match="not valid Unicode"):
+        encode_params(params)
+
+
 def test_parameter_names_must_be_text() -> None:
     with pytest.raises(TypeError, match="names"):
         encode_params({b"search": "x"})  # type: ignore[dict-item]

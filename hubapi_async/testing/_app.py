@@ -115,8 +115,8 @@ class HubServer:
     @web.middleware
     async def inject_faults(self, request: web.Request, handler: _Next) -> web.StreamResponse:
         """Misbehave as the :class:`FaultInjector` says."""
-        path = request.raw_path.partition("?")[0]
-        fault: Fault | None = self.faults.pick(request.method, path, request.app[ORIGIN])
+        path, _, query = request.raw_path.partition("?")
+        fault: Fault | None = self.faults.pick(request.method, path, request.app[ORIGIN], query)
         if fault is not None and fault.kind == "late":
             resp = await handler(request)
             await asyncio.sleep(fault.delay)

@@ -50,6 +50,8 @@ class Fault:
 
     Note: aiohttp's client resends an idempotent request once after a dropped connection,
     so a ``"reset"`` limited to ``times=1`` is usually invisible to an aiohttp caller.
+    See also :attr:`FaultInjector.max_per_request`, which bounds how often one request
+    fails, whatever the faults.
     """
 
     kind: str
@@ -94,12 +96,20 @@ class Fault:
 
 class FaultInjector:
     """The faults of one local Hub. Thread-safe: tests may add faults to a hub that runs
-    in a background thread."""
+    in a background thread.
 
-    def __init__(self, seed: int = 0) -> None:
+    ``max_per_request`` (``None``: no bound) caps how many times the faults, all together,
+    fire for one request — the same origin, method, path and query — so that a client
+    retrying at least that often always gets the real answer in the end: a soak test can
+    inject failures at a high rate and still demand that every call succeeds.
+    """
+
+    def __init__(self, seed: int = 0, *, max_per_request: int | None = None) -> None:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
+        self.max_per_request = max_per_request
+        self._per_request: dict[tuple[str, str, str, str], int] = {}
 
     def add(self, fault: Fault) -> Fault:
         """Add ``fault`` (after the existing ones) and return it, to read its counters."""
@@ -114,9 +124,10 @@ class FaultInjector:
                 self._faults.remove(fault)
 
     def clear(self) -> None:
-        """Remove every fault."""
+        """Remove every fault (and forget how often each request failed)."""
         with self._lock:
             self._faults.clear()
+            self._per_request.clear()
 
     @property
     def faults(self) -> list[Fault]:
@@ -130,15 +141,22 @@ class FaultInjector:
         with self._lock:
             return sum(f.fired for f in self._faults)
 
-    def pick(self, method: str, path: str, origin: str) -> Fault | None:
-        """Count the request against every matching fault and return the one that fires."""
+    def pick(self, method: str, path: str, origin: str, query: str = "") -> Fault | None:
+        """Count the request against every matching fault and return the one that fires.
+
+        ``query`` (as sent, without ``?``) only tells requests apart for
+        :attr:`max_per_request`; faults select on method, path and origin.
+        """
         chosen: Fault | None = None
+        key = (origin, method.upper(), path, query)
         with self._lock:
+            limit = self.max_per_request
+            spent = limit is not None and self._per_request.get(key, 0) >= limit
             for fault in self._faults:
                 if not fault._matches(method, path, origin):
                     continue
                 fault.matched += 1
-                if chosen is not None:
+                if chosen is not None or spent:
                     continue
                 if fault.nth is not None and fault.matched not in fault.nth:
                     continue
@@ -148,4 +166,6 @@ class FaultInjector:
                     continue
                 fault.fired += 1
                 chosen = fault
+            if chosen is not None and limit is not None:
+                self._per_request[key] = self._per_request.get(key, 0) + 1
         return chosen
