@@ -66,10 +66,16 @@ class Result:
     unit: str
     rates: list[float] = field(default_factory=list)
     floor: bool = False
+    #: This process's CPU seconds per unit, each run (robust to load from other processes).
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.rates) if self.rates else 0.0
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
 
 @dataclass
@@ -84,9 +90,10 @@ def measure(contenders: list[Contender], *, repeat: int, unit: str) -> list[Resu
     results = [Result(c.name, unit, floor=c.floor) for c in contenders]
     for _ in range(repeat):
         for contender, result in zip(contenders, results, strict=True):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             units = contender.run()
             result.rates.append(units / (time.perf_counter() - start))
+            result.cpu.append((time.process_time() - cpu) / max(units, 1))
     return results
 
 
@@ -116,15 +123,32 @@ def machine() -> dict[str, Any]:
 def report(title: str, results: list[Result], *, params: dict[str, Any]) -> dict[str, Any]:
     """Print a table (median rate, min-max, ratio to the floor) and return the JSON form."""
     floor = next((r.median for r in results if r.floor), None)
+    floor_cpu = next((r.cpu_median for r in results if r.floor), None)
     print(f"\n{title}")
-    print(f"{'contender':<46} {'median':>12} {'min-max':>23} {'vs floor':>9}")
+    print(
+        f"{'contender':<46} {'median':>12} {'min-max':>23} {'vs floor':>9} "
+        f"{'CPU us/' + results[0].unit:>12} {'CPU vs floor':>12}"
+    )
     rows = []
     for r in results:
         ratio = r.median / floor if floor else None
+        cpu_ratio = floor_cpu / r.cpu_median if floor_cpu and r.cpu_median else None
         spread = f"{min(r.rates):,.0f}-{max(r.rates):,.0f}"
         shown = f"{ratio:.2f}x" if ratio is not None else "-"
-        print(f"{r.name:<46} {r.median:>10,.0f}/s {spread:>23} {shown:>9}")
-        rows.append({**asdict(r), "median": r.median, "ratio": ratio})
+        cpu_shown = f"{cpu_ratio:.2f}x" if cpu_ratio is not None else "-"
+        print(
+            f"{r.name:<46} {r.median:>10,.0f}/s {spread:>23} {shown:>9} "
+            f"{r.cpu_median * 1e6:>12.1f} {cpu_shown:>12}"
+        )
+        rows.append(
+            {
+                **asdict(r),
+                "median": r.median,
+                "ratio": ratio,
+                "cpu_median": r.cpu_median,
+                "cpu_ratio": cpu_ratio,
+            }
+        )
     return {"title": title, "params": params, "machine": machine(), "results": rows}
 
 

@@ -44,20 +44,21 @@ def _rows(key: str, data: dict[str, Any]) -> list[dict[str, Any]]:
 def table(runs: dict[str, dict[str, Any]]) -> str:
     """The README table: one row per contender of each workload."""
     lines = [
-        "| workload | contender | median | min-max | vs floor | target |",
-        "|---|---|---|---|---|---|",
+        "| workload | contender | median | min-max | vs floor | CPU vs floor | target |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key, data in runs.items():
         if key in ("memory", "import"):
             continue
         for r in _rows(key, data):
             ratio = f"{r['ratio']:.2f}x" if r.get("ratio") else "-"
+            cpu = f"{r['cpu_ratio']:.2f}x" if r.get("cpu_ratio") else "-"
             target = f">= {r['target']:.2f}x" if r["target"] else ""
             spread = f"{min(r['rates']):,.0f}-{max(r['rates']):,.0f}"
             unit = r["unit"]
             lines.append(
                 f"| {data['title']} | {r['name']} | {r['median']:,.0f} {unit}/s | {spread} | "
-                f"{ratio} | {target} |"
+                f"{ratio} | {cpu} | {target} |"
             )
     imports = runs.get("import")
     if imports:
@@ -65,14 +66,14 @@ def table(runs: dict[str, dict[str, Any]]) -> str:
         lines.append(
             f"| import (CPU time, fresh process) | `import hubapi_async` vs `import aiohttp, "
             f"msgspec` | {ours_ms:.0f} ms vs {floor_ms:.0f} ms | - | "
-            f"{ours_ms / floor_ms:.2f}x the time | <= 1.30x |"
+            f"{ours_ms / floor_ms:.2f}x the time | - | <= 1.30x |"
         )
     memory = runs.get("memory")
     if memory:
         for r in memory["results"]:
             lines.append(
                 f"| {memory['title']} | {r['name']} | growth {r['growth_mib']:+.1f} MiB | "
-                f"{min(r['small_mib']):.0f} / {min(r['large_mib']):.0f} MiB | - | "
+                f"{min(r['small_mib']):.0f} / {min(r['large_mib']):.0f} MiB | - | - | "
                 f"{'<= +10 MiB' if r['name'] == 'ours' else ''} |"
             )
     return "\n".join(lines)

@@ -68,13 +68,12 @@ class Admission:
             counters.gate_waits += 1
             counters.gate_wait_seconds += waited
         try:
-            if slots.locked():  # time queued for a connection slot is not on the clock
+            if call.deadline_at is None:
+                await slots.acquire()
+            else:  # time queued for a connection slot is not on the clock
                 queued_at = _clock.now()
                 await slots.acquire()
-                if call.deadline_at is not None:
-                    call.deadline_at += _clock.now() - queued_at
-            else:
-                await slots.acquire()
+                call.deadline_at += _clock.now() - queued_at
         except BaseException:
             self._gate_release(sent=False)
             raise

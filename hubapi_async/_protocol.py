@@ -16,7 +16,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import msgspec
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -98,8 +98,7 @@ def _usable(value: object) -> str | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class RateLimitState:
+class RateLimitState(NamedTuple):
     """A parsed `RateLimit` header (`"api";r=489;t=189`).
 
     `bucket` (`api`, `resolvers`, `pages`), `remaining` requests in the window (`r`),
@@ -111,8 +110,7 @@ class RateLimitState:
     reset_in: float
 
 
-@dataclass(frozen=True, slots=True)
-class RateLimitPolicy:
+class RateLimitPolicy(NamedTuple):
     """A parsed `RateLimit-Policy` header (`"fixed window";"api";q=500;w=300`).
 
     `bucket`, `quota` requests per window (`q`), `window` length in seconds (`w`).

@@ -116,7 +116,7 @@ class Transport:
                 )
             self._loop = loop
             self._slots = asyncio.Semaphore(self._max_concurrency)
-            self.gate = RateLimitGate(clock=lambda: _clock.now(), sleep=self._sleep)
+            self.gate = RateLimitGate(clock=_clock.now, sleep=self._sleep)
         elif self._loop is not loop:
             raise RuntimeError(
                 "this HubClient is bound to the event loop it was first used in and cannot "
