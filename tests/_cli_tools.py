@@ -18,6 +18,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -99,10 +100,32 @@ class Tap:
             await self._session.close()
 
 
-def _set_width(fd: int, columns: int) -> None:
+def set_width(fd: int, columns: int) -> None:
+    """Make the terminal behind ``fd`` ``columns`` wide (40 rows)."""
     import fcntl
 
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+
+
+def read_terminal(master: int, on_output: Callable[[bytes], None] | None = None) -> bytes:
+    """Everything a child writes to the terminal ``master`` until it closes it (60 s at
+    most); ``on_output`` sees the output so far after each read."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], deadline - time.monotonic())
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+        if on_output is not None:
+            on_output(b"".join(chunks))
+    return b"".join(chunks)
 
 
 def run_on_terminal(
@@ -111,33 +134,26 @@ def run_on_terminal(
     """``hubapi ARGV`` with stdin, stdout and stderr on one 100-column terminal; once it
     asks ``[y/N]``, type ``answer``, or press Ctrl-C (SIGINT) with ``interrupt``."""
     master, slave = pty.openpty()
-    _set_width(slave, 100)
+    set_width(slave, 100)
     proc = subprocess.Popen(
         [sys.executable, "-m", "hubapi_async.cli", *argv], stdin=slave, stdout=slave, stderr=slave
     )
     os.close(slave)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 60
+    pending = answer is not None or interrupt
+
+    def respond(output: bytes) -> None:
+        nonlocal pending
+        if pending and b"[y/N]" in output:
+            pending = False
+            if interrupt:
+                proc.send_signal(signal.SIGINT)
+            else:
+                assert answer is not None
+                os.write(master, answer)
+
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], deadline - time.monotonic())
-            if not ready:
-                break
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
-            if (answer is not None or interrupt) and b"[y/N]" in b"".join(chunks):
-                if interrupt:
-                    proc.send_signal(signal.SIGINT)
-                else:
-                    assert answer is not None
-                    os.write(master, answer)
-                answer, interrupt = None, False
+        output = read_terminal(master, respond)
         rc = proc.wait(timeout=30)
     finally:
         os.close(master)
-    return rc, b"".join(chunks).decode().replace("\r\n", "\n")
+    return rc, output.decode().replace("\r\n", "\n")

@@ -7,11 +7,8 @@ import json
 import logging
 import os
 import pty
-import select
-import struct
 import subprocess
 import sys
-import termios
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -24,6 +21,8 @@ from hubapi_async.cli import main
 from hubapi_async.cli._progress import ClientEvents, Progress, duration
 from hubapi_async.cli._serve import mask_tokens
 from hubapi_async.testing import LocalHub
+
+from ._cli_tools import read_terminal, set_width
 
 TOKEN = "hf_" + "cli0test0token0" * 2
 PAGE = 100
@@ -172,7 +171,7 @@ def thread_hub() -> Iterator[str]:
 def run_in_pty(argv: list[str], *, columns: int = 100) -> tuple[int, str, str]:
     """Run ``hubapi ARGV`` in a subprocess whose stdout is a terminal."""
     master, slave = pty.openpty()
-    fcntl_ioctl(slave, columns)
+    set_width(slave, columns)
     proc = subprocess.Popen(
         [sys.executable, "-m", "hubapi_async.cli", *argv],
         stdin=subprocess.DEVNULL,
@@ -180,33 +179,15 @@ def run_in_pty(argv: list[str], *, columns: int = 100) -> tuple[int, str, str]:
         stderr=subprocess.PIPE,
     )
     os.close(slave)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 60
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], deadline - time.monotonic())
-            if not ready:
-                break
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
+        output = read_terminal(master)
         rc = proc.wait(timeout=30)
         assert proc.stderr is not None
         err = proc.stderr.read().decode()
         proc.stderr.close()
     finally:
         os.close(master)
-    return rc, b"".join(chunks).decode().replace("\r\n", "\n"), err
-
-
-def fcntl_ioctl(fd: int, columns: int) -> None:
-    import fcntl
-
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    return rc, output.decode().replace("\r\n", "\n"), err
 
 
 def test_a_terminal_gets_a_readable_table(thread_hub: str) -> None:
