@@ -148,7 +148,12 @@ async def _with_gate(local: LocalHub, ids: list[str]) -> GateRun:
     elapsed = time.monotonic() - start
     answered = sum(1 for r in results if r.ok)
     received = _received(local) - before
-    return GateRun(answered, received - answered, elapsed, int(elapsed // _GATE_WINDOW) + 1)
+    return GateRun(answered, received - answered, elapsed, _windows_with_traffic(local))
+
+
+def _windows_with_traffic(local: LocalHub) -> int:
+    """How many of the Hub's rate-limit windows saw a request (its own tally)."""
+    return sum(1 for allowed, refused in local.rate_limiter.windows.values() if allowed + refused)
 
 
 async def gate_story() -> tuple[GateRun, GateRun]:
@@ -177,6 +182,9 @@ async def gate_story() -> tuple[GateRun, GateRun]:
         f"  hubapi_async:           {gated.answered} answered, {gated.refused} refused with "
         f"429, in {gated.elapsed:.1f} s: {gated.windows} windows (fewest possible: "
         f"{fewest}), {used:.0%} of their quota used"
+    )
+    _say(
+        "  (each window is waited out to 1 s past its announced reset: the Hub's t is whole seconds)"
     )
     return bare, gated
 
