@@ -184,7 +184,7 @@ async def gate_story() -> tuple[GateRun, GateRun]:
         f"{fewest}), {used:.0%} of their quota used"
     )
     _say(
-        "  (each window is waited out to 1 s past its announced reset: the Hub's t is whole seconds)"
+        "  (each window is waited out to 1 s past its announced reset: t is whole seconds)"
     )
     return bare, gated
 
