@@ -183,9 +183,7 @@ async def gate_story() -> tuple[GateRun, GateRun]:
         f"429, in {gated.elapsed:.1f} s: {gated.windows} windows (fewest possible: "
         f"{fewest}), {used:.0%} of their quota used"
     )
-    _say(
-        "  (each window is waited out to 1 s past its announced reset: t is whole seconds)"
-    )
+    _say("  (each window is waited out to 1 s past its announced reset: t is whole seconds)")
     return bare, gated
 
 
