@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any, Final
 from urllib.parse import quote
@@ -11,6 +10,7 @@ from urllib.parse import quote
 from .._options import Timeout
 from .._pagination import Paginator
 from .._validation import (
+    validate_arxiv_id,
     validate_collection_slug,
     validate_namespace,
     validate_object_id,
@@ -27,8 +27,6 @@ ITEM_TYPES: Final = ("model", "dataset", "space", "paper", "collection", "bucket
 #: The Hub's largest listing page for collections.
 MAX_PAGE: Final = 100
 
-_ARXIV_NEW: Final = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
-_ARXIV_OLD: Final = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
 
 StrOrList = str | Sequence[str] | None
 
@@ -59,12 +57,13 @@ def _check_type(item_type: object) -> str:
 
 
 def _check_arxiv(value: str) -> str:
-    if not (_ARXIV_NEW.fullmatch(value) or _ARXIV_OLD.fullmatch(value)):
+    try:
+        return validate_arxiv_id(value)
+    except ValueError:
         raise ValueError(
             f"Invalid paper id {value!r}: expected an arXiv id such as '2307.09288'"
             " (optionally with a version, 'v2') or 'hep-th/9901001'."
-        )
-    return value
+        ) from None
 
 
 def collection_item_ref(item_id: object, item_type: object) -> str:
